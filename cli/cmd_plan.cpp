@@ -1,0 +1,14 @@
+#include "cli/commands.hpp"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+namespace distill::cli {
+
+int run_plan(const Args&) {
+  fmt::print(stderr, "distill plan: not implemented yet\n");
+  return 1;
+}
+
+} // namespace distill::cli

@@ -1,0 +1,2 @@
+add_library(distill_warnings INTERFACE)
+target_compile_options(distill_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local)
