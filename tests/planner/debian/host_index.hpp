@@ -3,8 +3,11 @@
 // Helpers for tests that use the host's own apt index and tools (dpkg,
 // apt-get). Tests skip when the index is absent.
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,15 +78,28 @@ inline bool host_has_bookworm() {
 }
 
 // The decompressed text of a Packages list (apt stores them as .lz4, .xz,
-// .gz or plain); nullopt when the decompressor fails.
+// .gz or plain); nullopt when the decompressor fails. Decompresses into a
+// temporary file: reading a large pipe is slow on some virtual machines.
 inline std::optional<std::string> read_package_list(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   std::string tool = ext == ".lz4" ? "lz4 -dc" : ext == ".xz" ? "xz -dc" : ext == ".gz" ? "gzip -dc" : "cat";
-  int status = 0;
-  std::string text = run_command(tool + " " + shell_quote(path.string()), &status);
-  if (status != 0) {
+  std::string templ = (std::filesystem::temp_directory_path() / "distill-packages-XXXXXX").string();
+  int fd = ::mkstemp(templ.data());
+  if (fd < 0) {
     return std::nullopt;
   }
+  ::close(fd);
+  int status = 0;
+  run_command(tool + " " + shell_quote(path.string()) + " > " + shell_quote(templ), &status);
+  std::optional<std::string> text;
+  if (status == 0) {
+    std::ifstream in(templ, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.good() || in.eof()) {
+      text = std::move(data);
+    }
+  }
+  std::filesystem::remove(templ);
   return text;
 }
 
