@@ -18,6 +18,23 @@ namespace {
 
 constexpr std::string_view k_bad_pattern = "syntax error in pattern"; // filepath.ErrBadPattern
 
+// strings.TrimSpace.
+std::string_view trim_space(std::string_view text) {
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const auto [rune, width] = decode_rune(text, begin);
+    if (!is_space(rune)) break;
+    begin += width;
+  }
+  std::size_t end = begin; // just past the last rune that is not white space
+  for (std::size_t pos = begin; pos < text.size();) {
+    const auto [rune, width] = decode_rune(text, pos);
+    pos += width;
+    if (!is_space(rune)) end = pos;
+  }
+  return text.substr(begin, end - begin);
+}
+
 // One character (or escape) of a filepath.Match class; advances `i`.
 bool class_char(std::string_view p, std::size_t& i) {
   if (i >= p.size() || p[i] == '-' || p[i] == ']') return false;
@@ -176,10 +193,10 @@ support::Result<std::vector<std::string>> read_ignore_patterns(std::string_view 
     if (first && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     first = false;
     if (line.starts_with('#')) continue;
-    std::string_view trimmed = go_trim_space(line);
+    std::string_view trimmed = trim_space(line);
     if (trimmed.empty()) continue;
     const bool invert = trimmed[0] == '!';
-    if (invert) trimmed = go_trim_space(trimmed.substr(1));
+    if (invert) trimmed = trim_space(trimmed.substr(1));
     std::string pattern(trimmed);
     if (!pattern.empty()) {
       pattern = go_clean_path(pattern);
@@ -193,7 +210,7 @@ support::Result<std::vector<std::string>> read_ignore_patterns(std::string_view 
 support::Result<IgnoreMatcher> make_ignore_matcher(const std::vector<std::string>& patterns) {
   IgnoreMatcher matcher;
   for (const auto& raw : patterns) {
-    std::string_view trimmed = go_trim_space(raw);
+    std::string_view trimmed = trim_space(raw);
     if (trimmed.empty()) continue;
     std::string text = go_clean_path(trimmed);
     IgnorePattern pattern;

@@ -1,7 +1,5 @@
 #include "frontend/go_path.hpp"
 
-#include "frontend/unicode.hpp"
-
 namespace distill::frontend {
 
 std::string go_clean_path(std::string_view path) {
@@ -46,22 +44,6 @@ std::string go_dir(std::string_view path) {
   std::size_t i = path.size();
   while (i > 0 && path[i - 1] != '/') --i;
   return go_clean_path(path.substr(0, i));
-}
-
-std::string_view go_trim_space(std::string_view text) {
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    const auto [rune, width] = decode_rune(text, begin);
-    if (!is_space(rune)) break;
-    begin += width;
-  }
-  std::size_t end = begin; // just past the last rune that is not white space
-  for (std::size_t pos = begin; pos < text.size();) {
-    const auto [rune, width] = decode_rune(text, pos);
-    pos += width;
-    if (!is_space(rune)) end = pos;
-  }
-  return text.substr(begin, end - begin);
 }
 
 } // namespace distill::frontend

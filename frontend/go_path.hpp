@@ -14,7 +14,4 @@ std::string go_clean_path(std::string_view path);
 // filepath.Dir: everything but the last element, cleaned.
 std::string go_dir(std::string_view path);
 
-// strings.TrimSpace: removes leading and trailing Unicode white space.
-std::string_view go_trim_space(std::string_view text);
-
 } // namespace distill::frontend
