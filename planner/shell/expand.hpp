@@ -1,0 +1,31 @@
+#pragma once
+
+// Static expansion of shell words: parameters whose values the planner
+// knows (ENV, ARG, literal assignments earlier in the script) are replaced,
+// unquoted parameter values are split into fields as the shell would split
+// them. Anything that needs running the script ($(...), $?, unknown
+// variables, most ${x...} operators) is refused with a reason.
+
+#include "planner/shell/syntax.hpp"
+#include "support/error.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace distill::planner::shell {
+
+// Variables with known values, by name.
+using Variables = std::map<std::string, std::string, std::less<>>;
+
+// The fields a word becomes after parameter expansion and field splitting
+// (default IFS). Pathname patterns are kept as written (the caller checks
+// Word::has_glob()). Fails with a reason such as "uses $(...)" or
+// "uses $version, whose value is not known".
+support::Result<std::vector<std::string>> expand_fields(const Word& word, const Variables& variables);
+
+// The word as one string (no field splitting, as in an assignment value).
+support::Result<std::string> expand_word(const Word& word, const Variables& variables);
+
+} // namespace distill::planner::shell
