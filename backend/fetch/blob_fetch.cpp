@@ -30,11 +30,16 @@ const std::string& url_at(const BlobRequest& request, std::size_t i) {
   return i == 0 ? request.url : request.fallback_urls[i - 1];
 }
 
+struct Failure {
+  std::string message;
+  bool not_found = false; // every URL answered 404/410
+};
+
 // Downloads every pending blob (whose locks the caller holds), moving to the
 // next fallback URL on 404, and stores what verifies. Returns the failures.
-std::vector<std::string> download(std::vector<Pending>& batch, Fetcher& fetcher, const Cache& cache,
+std::vector<Failure> download(std::vector<Pending>& batch, Fetcher& fetcher, const Cache& cache,
                                   const ProgressCallback& progress) {
-  std::vector<std::string> errors;
+  std::vector<Failure> errors;
   std::vector<Pending*> todo;
   for (auto& p : batch) {
     todo.push_back(&p);
@@ -65,13 +70,13 @@ std::vector<std::string> download(std::vector<Pending>& batch, Fetcher& fetcher,
         auto stored = cache.insert_file(requests[i].destination, p.request->sha256, p.request->size,
                                         name_of(*p.request), &p.lock);
         if (!stored) {
-          errors.push_back(stored.error().message);
+          errors.push_back(Failure{stored.error().message, false});
         }
       } else if (result.not_found() && p.url_index < p.request->fallback_urls.size()) {
         ++p.url_index;
         next.push_back(&p);
       } else {
-        errors.push_back(result.error->message);
+        errors.push_back(Failure{result.error->message, result.not_found()});
       }
     }
     todo = std::move(next);
@@ -79,13 +84,13 @@ std::vector<std::string> download(std::vector<Pending>& batch, Fetcher& fetcher,
   return errors;
 }
 
-support::Error combine(const std::vector<std::string>& errors, std::size_t total) {
+support::Error combine(const std::vector<Failure>& errors, std::size_t total) {
   if (errors.size() == 1) {
-    return support::Error{errors.front(), std::nullopt};
+    return support::Error{errors.front().message, std::nullopt};
   }
   std::string message = fmt::format("{} of {} downloads failed:", errors.size(), total);
   for (const auto& e : errors) {
-    message += "\n  " + e;
+    message += "\n  " + e.message;
   }
   return support::Error{message, std::nullopt};
 }
@@ -100,11 +105,11 @@ support::Error offline_error(const std::vector<const BlobRequest*>& missing, con
   return support::Error{message, std::nullopt};
 }
 
-} // namespace
-
-support::Result<std::vector<fs::path>> fetch_blobs(std::span<const BlobRequest> requests,
+// fetch_blobs, with the failures kept apart so callers can tell "absent" from "broken".
+support::Result<std::vector<Failure>> fetch_missing(std::span<const BlobRequest> requests,
                                                    Fetcher& fetcher, const Cache& cache,
-                                                   const ProgressCallback& progress) {
+                                                   const ProgressCallback& progress,
+                                                   std::size_t& missing_count) {
   std::map<std::string, std::size_t> first_of; // digest -> first request
   std::vector<const BlobRequest*> missing;
   std::vector<std::size_t> missing_index;
@@ -121,7 +126,8 @@ support::Result<std::vector<fs::path>> fetch_blobs(std::span<const BlobRequest> 
   if (!missing.empty() && cache.offline()) {
     return std::unexpected(offline_error(missing, cache));
   }
-  std::vector<std::string> errors;
+  missing_count = missing.size();
+  std::vector<Failure> errors;
   for (std::size_t start = 0; start < missing.size(); start += k_batch_size) {
     const std::size_t end = std::min(missing.size(), start + k_batch_size);
     std::vector<Pending> mine;
@@ -151,8 +157,21 @@ support::Result<std::vector<fs::path>> fetch_blobs(std::span<const BlobRequest> 
     failed = download(retry, fetcher, cache, progress);
     errors.insert(errors.end(), failed.begin(), failed.end());
   }
-  if (!errors.empty()) {
-    return std::unexpected(combine(errors, missing.size()));
+  return errors;
+}
+
+} // namespace
+
+support::Result<std::vector<fs::path>> fetch_blobs(std::span<const BlobRequest> requests,
+                                                   Fetcher& fetcher, const Cache& cache,
+                                                   const ProgressCallback& progress) {
+  std::size_t missing = 0;
+  auto errors = fetch_missing(requests, fetcher, cache, progress, missing);
+  if (!errors) {
+    return std::unexpected(errors.error());
+  }
+  if (!errors->empty()) {
+    return std::unexpected(combine(*errors, missing));
   }
   std::vector<fs::path> paths;
   for (const auto& r : requests) {
@@ -168,6 +187,23 @@ support::Result<fs::path> fetch_blob(const BlobRequest& request, Fetcher& fetche
     return std::unexpected(paths.error());
   }
   return paths->front();
+}
+
+support::Result<std::optional<fs::path>> fetch_blob_if_present(const BlobRequest& request,
+                                                              Fetcher& fetcher, const Cache& cache,
+                                                              const ProgressCallback& progress) {
+  std::size_t missing = 0;
+  auto errors = fetch_missing(std::span(&request, 1), fetcher, cache, progress, missing);
+  if (!errors) {
+    return std::unexpected(errors.error());
+  }
+  if (errors->empty()) {
+    return std::optional<fs::path>(cache.blob_path(request.sha256));
+  }
+  if (errors->front().not_found) {
+    return std::optional<fs::path>();
+  }
+  return std::unexpected(support::Error{errors->front().message, std::nullopt});
 }
 
 FetchedBytes fetch_bytes(const std::string& url, Fetcher& fetcher, const Cache& cache) {

@@ -36,6 +36,12 @@ support::Result<std::filesystem::path> fetch_blob(const BlobRequest& request, Fe
                                                   const Cache& cache,
                                                   const ProgressCallback& progress = {});
 
+// Like fetch_blob, but nullopt instead of an error when every URL answers
+// 404/410 (an index variant the mirror does not carry).
+support::Result<std::optional<std::filesystem::path>>
+fetch_blob_if_present(const BlobRequest& request, Fetcher& fetcher, const Cache& cache,
+                      const ProgressCallback& progress = {});
+
 // A download whose digest is not known beforehand (an InRelease): the bytes,
 // not cached, with the fetch result so a caller can tell 404 from failure.
 // In offline mode it fails without touching the network.
