@@ -71,14 +71,29 @@ struct PackageRequest {
   friend bool operator==(const PackageRequest&, const PackageRequest&) = default;
 };
 
-// The declarative form of apt-get install / purge steps.
+// The declarative form of apt-get install / purge steps. One op applies its
+// parts in this order (the rewrite starts a new op when a step does not fit):
+//   1. save_manual   2. upgrade   3. packages (install)   4. mark_auto
+//   5. mark_manual + restore_manual   6. remove, purge   7. auto_remove
+// The backend keeps the image's dpkg/apt database (status, extended_states)
+// in step with these ops, and reads it back before an op that follows a Run,
+// so a Run that calls apt-mark or apt-get between two ops is seen by them.
 struct InstallPackages {
   std::vector<PackageRequest> packages;
   bool recommends = true;          // false with --no-install-recommends
   std::vector<std::string> purge;  // apt-get purge after install (savedAptMark idiom)
   bool auto_remove = false;        // purge --auto-remove
-  std::vector<std::string> mark_auto;   // apt-mark auto
+  std::vector<std::string> mark_auto;   // apt-mark auto; may hold apt-mark's patterns ('.*')
   std::vector<std::string> mark_manual; // apt-mark manual
+  std::vector<std::string> remove; // apt-get remove (conffiles kept), after install
+  std::string upgrade;             // "upgrade" | "dist-upgrade" (also full-upgrade); empty = none
+  std::string default_release;     // -t / --target-release: preferred release for this op
+  bool autoremove_keeps_recommends = true; // false: -o APT::AutoRemove::RecommendsImportant=false
+  // savedAptMark="$(apt-mark showmanual)": before this op, record the manually
+  // installed set under this name (for restore_manual and Run::saved_manual).
+  std::string save_manual;
+  // apt-mark manual $savedAptMark: also mark manual the set recorded under this name.
+  std::string restore_manual;
   Ranges where;
 };
 
@@ -121,6 +136,9 @@ struct Run {
   };
   std::vector<File> heredocs;
   std::string reason; // why the planner kept it as a Run (empty: exec form etc.)
+  // Variables the script reads that hold a set recorded by
+  // InstallPackages::save_manual: the backend sets each (one package per line).
+  std::vector<std::string> saved_manual;
   Ranges where;
 };
 
@@ -158,11 +176,16 @@ struct Mkdir {
   bool parents = true;
   Ranges where;
 };
+// Like `ln -s target path`: when `path` is an existing directory (and
+// no_target_directory is false) the link is made inside it, named after target.
 struct Symlink {
   std::string target; // what the link points at
   std::string path;   // the link itself
+  bool force = false; // ln -f: replace an existing file
+  bool no_target_directory = false; // ln -n / -T
   Ranges where;
 };
+// `echo/printf ... > path`: an existing file keeps its mode and owner.
 struct WriteFile {
   std::string path;
   std::string content;
@@ -171,8 +194,10 @@ struct WriteFile {
   Ranges where;
 };
 struct Remove {
-  std::string path; // may end in "/*" for directory contents
+  std::string path; // may end in "/*" for directory contents; cache_cleanup paths may glob the last part
   bool recursive = false;
+  bool force = false;         // rm -f: a missing path is not an error
+  bool cache_cleanup = false; // apt lists/caches cleanup; dropped when nothing can have filled them
   Ranges where;
 };
 struct Chmod {
@@ -198,12 +223,15 @@ struct AddUser {
   std::string gecos;
   bool system = false;
   bool create_home = false;
+  bool create_group = false; // also create a group named like the user (useradd default, adduser --group)
+  std::string tool;          // "useradd" | "adduser" | "busybox": whose id allocation to mimic
   Ranges where;
 };
 struct AddGroup {
   std::string name;
   std::optional<unsigned> gid;
   bool system = false;
+  std::string tool; // "groupadd" | "addgroup" | "busybox"
   Ranges where;
 };
 
@@ -285,6 +313,10 @@ struct RewriteNote {
   enum class Outcome { full, partial, kept };
   Outcome outcome = Outcome::kept;
   std::string reason; // for partial and kept
+  std::string cause;  // short stable key of the reason, for grouping ("conditional-install")
+  std::vector<std::string> findings; // e.g. "apt-get upgrade is not reproducible"
+  int install_commands = 0;   // apt-get/apt install commands in the step
+  int installs_rewritten = 0; // of those, how many became InstallPackages
   Ranges where;
 };
 

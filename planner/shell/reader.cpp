@@ -565,6 +565,15 @@ Command Scanner::read_simple() {
     Word word = read_word();
     if (simple.words.empty()) {
       if (auto assignment = as_assignment(word)) {
+        if (assignment->value.parts.empty() && peek() == '(') {
+          // name=(a b c): a bash array, kept as its written text.
+          const std::size_t open = m_pos;
+          read_balanced('(', ')');
+          assignment->value.parts.push_back(
+              {WordPart::Kind::literal, m_text.substr(open, m_pos - open), "", false, false, nullptr, open, m_pos});
+          assignment->value.text = m_text.substr(open, m_pos - open);
+          assignment->value.end = assignment->end = m_pos;
+        }
         simple.assignments.push_back(std::move(*assignment));
         simple.end = m_pos;
         continue;

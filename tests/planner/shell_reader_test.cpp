@@ -105,6 +105,7 @@ const Case k_cases[] = {
     {"stray fi", "echo a; fi", "[] echo a\nerror: unexpected 'fi'\n"},
     {"pipefail", "set -o pipefail && curl x | sh", "[] set -o pipefail\n[&&] curl x\n[|] sh\n"},
     {"for without in", "for f; do echo $f; done", "[](l) echo {$f}\n"},
+    {"bash array", "LIST=(\"a b\" c) && echo ok", "[] LIST=(\"a b\" c)\n[&&] echo ok\n"},
     {"empty", "", ""},
 };
 
