@@ -1,0 +1,148 @@
+#include "backend/sandbox/run_step.hpp"
+
+#include "backend/sandbox/capture_record.hpp"
+#include "backend/sandbox/command.hpp"
+#include "backend/sandbox/output_tail.hpp"
+#include "backend/sandbox/step_cache.hpp"
+#include "backend/sandbox/sys.hpp"
+
+namespace distill::backend::sandbox {
+
+using support::fail;
+using support::Result;
+
+namespace {
+
+std::string location(const planner::Run& run, const StepOptions& options) {
+  if (run.where.empty() || !run.where.front().known()) {
+    return options.file_name;
+  }
+  return options.file_name + ":" + std::to_string(run.where.front().begin.line);
+}
+
+Result<bool> own_network(const planner::Run& run, const StepOptions& options) {
+  const std::string& mode = run.network.empty() ? options.default_network : run.network;
+  if (mode == "none") {
+    return true;
+  }
+  if (mode == "default" || mode == "host" || mode.empty()) {
+    return false; // rootless, the host's network is the only one a step can reach
+  }
+  return fail("invalid network mode \"{}\" (use default or none)", mode);
+}
+
+Result<StepResult> load(const std::filesystem::path& dir, const std::string& key, bool hit) {
+  auto tree = load_capture(dir);
+  if (!tree) {
+    return std::unexpected(tree.error());
+  }
+  StepResult result{std::move(*tree), dir, key, hit, false};
+  return result;
+}
+
+Result<StepResult> execute(const planner::Run& run, const StepOptions& options) {
+  if (run.security == "insecure") {
+    return fail("RUN --security=insecure is not supported by the rootless sandbox");
+  }
+  auto network = own_network(run, options);
+  if (!network) {
+    return std::unexpected(network.error());
+  }
+  auto mounts = prepare_mounts(run, options.binds, options.secrets);
+  if (!mounts) {
+    return std::unexpected(mounts.error());
+  }
+  auto command = build_command(run);
+  if (!command) {
+    return std::unexpected(command.error());
+  }
+  auto maps = plan_id_maps(options.id_map);
+  if (!maps) {
+    return std::unexpected(maps.error());
+  }
+  std::vector<std::string> digests;
+  for (const auto& layer : options.layers) {
+    digests.push_back(layer.digest);
+  }
+  auto key = step_cache_key(run, digests, *mounts, *network ? "none" : "default", maps->single());
+  if (!key) {
+    return std::unexpected(key.error());
+  }
+  if (!options.no_cache) {
+    if (const auto cached = find_cached_step(options.cache_dir, *key); !cached.empty()) {
+      return load(cached, *key, true);
+    }
+  }
+
+  auto work = make_temp_dir(options.cache_dir / "work", "step-");
+  if (!work) {
+    return std::unexpected(work.error());
+  }
+  auto capture = make_temp_dir(options.cache_dir / "steps", ".tmp-");
+  if (!capture) {
+    (void)remove_tree(*work);
+    return std::unexpected(capture.error());
+  }
+  SandboxSpec spec;
+  spec.maps = *maps;
+  spec.cache_dir = options.cache_dir;
+  for (const auto& layer : options.layers) {
+    spec.layers.emplace_back(layer.digest, layer.tree);
+  }
+  spec.work_dir = *work;
+  spec.capture_dir = *capture;
+  spec.rootfs = options.rootfs;
+  spec.own_network = *network;
+  spec.command = std::move(*command);
+  spec.run = &run;
+  spec.mounts = std::move(*mounts);
+
+  OutputTail tail;
+  auto outcome = run_sandbox(spec, [&](std::string_view chunk) {
+    tail.add(chunk);
+    if (options.on_output) {
+      options.on_output(chunk);
+    }
+  });
+  (void)remove_tree(*work);
+  if (!outcome || outcome->exit_code != 0) {
+    (void)remove_tree(*capture);
+  }
+  if (!outcome) {
+    return std::unexpected(outcome.error());
+  }
+  if (outcome->exit_code != 0) {
+    return fail("{}: RUN failed with exit code {}\n{}", location(run, options), outcome->exit_code,
+                tail.text());
+  }
+  auto stored = store_step(options.cache_dir, *key, *capture);
+  if (!stored) {
+    (void)remove_tree(*capture);
+    return std::unexpected(stored.error());
+  }
+  auto result = load(*stored, *key, false);
+  if (result) {
+    result->used_overlay = outcome->used_overlay;
+  }
+  return result;
+}
+
+} // namespace
+
+Result<StepResult> run_step(const planner::Run& run, const StepOptions& options) {
+  auto result = execute(run, options);
+  if (!result) {
+    support::Error error = result.error();
+    if (!error.message.starts_with(options.file_name + ":") &&
+        !error.message.starts_with("RUN failed")) {
+      error = error.context(location(run, options) + ": RUN");
+    }
+    if (!run.where.empty()) {
+      error.where = run.where.front();
+    }
+    return std::unexpected(error);
+  }
+  return result;
+}
+
+} // namespace distill::backend::sandbox
