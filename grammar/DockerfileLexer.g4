@@ -1,0 +1,115 @@
+// Tokens of one logical Dockerfile line (continuations already joined by the
+// C++ pre-pass in frontend/). The driver, frontend/antlr_adapter.cpp, starts
+// the lexer in the mode for the part it parses:
+//
+//   DEFAULT_MODE    the instruction head: keyword, flags, start of the rest
+//                   (with FLAG_WORD, FLAG_DQ, FLAG_SQ for the parts of a flag)
+//   JSON_MODE       an exec-form array, `["a", "b"]`
+//   WORDS_MODE      ENV/LABEL/ARG words, escape character `\` (WORDS_DQ, WORDS_SQ
+//                   inside quotes)
+//   WORDS_BT_MODE   the same with `# escape=`` (WORDS_BT_DQ)
+//   FIELDS_MODE     white-space separated fields (FROM, EXPOSE, COPY ...)
+//   HEREDOC_MODE    one candidate heredoc word, `3<<-EOF`
+//
+// Input symbols are bytes (0-255) in every mode except the WORDS modes, which
+// see decoded Unicode code points (invalid UTF-8 as U+FFFD), because BuildKit
+// splits flags and JSON byte by byte but ENV/LABEL/ARG words rune by rune.
+lexer grammar DockerfileLexer;
+
+// ---- DEFAULT_MODE: the keyword is the first run of non-blank bytes.
+KEYWORD : ~[\t\u000B\f\r ]+ -> mode(HEAD_FLAGS) ;
+
+// ---- After the keyword: `--flag` words, then the first byte of the rest.
+// Blank here is Go's unicode.IsSpace applied to single bytes, as BuildKit's
+// extractBuilderFlags does (so 0x85 and 0xA0 count). A flag word is several
+// tokens: quotes switch modes, so a closing quote can never be taken for an
+// opening one.
+mode HEAD_FLAGS;
+FLAG_SPACE : HEAD_BLANK+ ;
+FLAG_START : '--' -> mode(FLAG_WORD) ;
+REST_START : ~[\t\n\u000B\f\r \u0085\u00A0] -> mode(HEAD_REST) ;
+
+fragment HEAD_BLANK  : [\t\n\u000B\f\r \u0085\u00A0] ;
+fragment FLAG_ESCAPE : '\\' .? ;
+
+mode FLAG_WORD;
+FW_TEXT  : ( ~[\t\n\u000B\f\r \u0085\u00A0"'\\] | FLAG_ESCAPE )+ ;
+FW_DQ    : '"' -> pushMode(FLAG_DQ) ;
+FW_SQ    : '\'' -> pushMode(FLAG_SQ) ;
+FW_SPACE : HEAD_BLANK+ -> type(FLAG_SPACE), mode(HEAD_FLAGS) ;
+
+mode FLAG_DQ;
+FD_TEXT : ( ~["\\] | FLAG_ESCAPE )+ ;
+FD_END  : '"' -> popMode ;
+
+mode FLAG_SQ;
+FS_TEXT : ( ~['\\] | FLAG_ESCAPE )+ ;
+FS_END  : '\'' -> popMode ;
+
+// ---- The rest of the line is parsed separately, in one of the modes below;
+// the head parser stops at its first byte.
+mode HEAD_REST;
+REST_CHAR : . ;
+
+// ---- JSON (Go's encoding/json syntax, byte by byte).
+mode JSON_MODE;
+J_LBRACK : '[' ;
+J_RBRACK : ']' ;
+J_LBRACE : '{' ;
+J_RBRACE : '}' ;
+J_COMMA  : ',' ;
+J_COLON  : ':' ;
+J_STRING : '"' ( ~["\\\u0000-\u001F] | '\\' ["\\/bfnrt] | '\\u' J_HEX J_HEX J_HEX J_HEX )* '"' ;
+J_NUMBER : '-'? ( '0' | [1-9] [0-9]* ) ( '.' [0-9]+ )? ( [eE] [+\-]? [0-9]+ )? ;
+J_TRUE   : 'true' ;
+J_FALSE  : 'false' ;
+J_NULL   : 'null' ;
+J_SPACE  : [ \t\n\r]+ -> skip ;
+// Anything else makes the text "not JSON" (BuildKit then uses the shell form).
+J_OTHER  : . ;
+
+fragment J_HEX : [0-9a-fA-F] ;
+
+// ---- ENV/LABEL/ARG words. Quotes group (and stay in the word); outside
+// single quotes the escape character takes the next character along.
+mode WORDS_MODE;
+W_SPACE  : WORD_BLANK+ ;
+W_EQUALS : '=' ;
+W_TEXT   : ( ~[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"'\\=] | '\\' .? )+ ;
+W_DQ     : '"' -> pushMode(WORDS_DQ) ;
+W_SQ     : '\'' -> pushMode(WORDS_SQ) ;
+
+fragment WORD_BLANK : [\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000] ;
+
+mode WORDS_DQ;
+DQ_TEXT : ( ~["\\] | '\\' .? )+ ;
+DQ_END  : '"' -> popMode ;
+
+mode WORDS_SQ;
+SQ_TEXT : ~[']+ ;
+SQ_END  : '\'' -> popMode ;
+
+// The same with `# escape=`` (the backtick escapes, `\` is a plain character).
+mode WORDS_BT_MODE;
+WB_SPACE  : WORD_BLANK+ -> type(W_SPACE) ;
+WB_EQUALS : '=' -> type(W_EQUALS) ;
+WB_TEXT   : ( ~[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"'`=] | '`' .? )+ -> type(W_TEXT) ;
+WB_DQ     : '"' -> type(W_DQ), pushMode(WORDS_BT_DQ) ;
+WB_SQ     : '\'' -> type(W_SQ), pushMode(WORDS_SQ) ;
+
+mode WORDS_BT_DQ;
+WBD_TEXT : ( ~["`] | '`' .? )+ -> type(DQ_TEXT) ;
+WBD_END  : '"' -> type(DQ_END), popMode ;
+
+// ---- Fields separated by runs of [\t\v\f\r ] (BuildKit's reWhitespace).
+mode FIELDS_MODE;
+F_SPACE : [\t\u000B\f\r ]+ ;
+F_FIELD : ~[\t\u000B\f\r ]+ ;
+
+// ---- One heredoc candidate word, matched like ^(\d*)<<(-?)\s*([^<]*)$.
+mode HEREDOC_MODE;
+H_DIGIT : [0-9] ;
+H_LT    : '<' ;
+H_DASH  : '-' ;
+H_SPACE : [\t\n\f\r ] ;
+H_OTHER : ~[0-9<\-\t\n\f\r ] ;
