@@ -1,0 +1,279 @@
+#include "backend/build/copy_exec.hpp"
+
+#include "backend/build/user_db.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+#include <fnmatch.h>
+#include <sys/stat.h>
+
+namespace distill::backend::build {
+
+namespace stdfs = std::filesystem;
+
+namespace {
+
+// What one source contributes: a relative path under the source root and the
+// entry to place.
+struct Item {
+  std::string relative; // "" for the source itself
+  fs::Entry entry;
+};
+
+struct Placement {
+  std::string dest_root; // normalized absolute
+  bool dest_is_dir = false;
+};
+
+std::int64_t clamp(std::int64_t mtime, std::int64_t epoch) { return std::min(mtime, epoch); }
+
+bool excluded(const std::vector<std::string>& patterns, const std::string& relative) {
+  for (const auto& pattern : patterns) {
+    if (fnmatch(pattern.c_str(), relative.c_str(), FNM_PATHNAME) == 0) {
+      return true;
+    }
+    const auto slash = relative.rfind('/');
+    const std::string base = slash == std::string::npos ? relative : relative.substr(slash + 1);
+    if (fnmatch(pattern.c_str(), base.c_str(), 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Reads one context path (no symlink following) into an entry.
+support::Result<fs::Entry> context_entry(const stdfs::path& file, std::int64_t epoch) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) {
+    return support::fail("cannot stat {}", file.string());
+  }
+  fs::Entry entry;
+  const auto mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+  const std::int64_t mtime = clamp(st.st_mtime, epoch);
+  if (S_ISDIR(st.st_mode)) {
+    entry = fs::make_directory(mode, mtime);
+  } else if (S_ISLNK(st.st_mode)) {
+    std::error_code ec;
+    auto target = stdfs::read_symlink(file, ec);
+    if (ec) {
+      return support::fail("reading symlink {}: {}", file.string(), ec.message());
+    }
+    entry = fs::make_symlink(target.string(), mtime);
+  } else if (S_ISREG(st.st_mode)) {
+    entry = fs::make_file(fs::Content::from_file(file, static_cast<std::uint64_t>(st.st_size)), mode, mtime);
+  } else {
+    return support::fail("{} is not a regular file, directory or symlink", file.string());
+  }
+  return entry;
+}
+
+support::Result<std::vector<Item>> items_from_context(const std::string& source, const CopyInputs& in,
+                                                      std::int64_t epoch) {
+  std::vector<Item> items;
+  const auto& all = *in.context_paths;
+  const bool whole = source == ".";
+  const stdfs::path root = in.context->root;
+  auto self = context_entry(whole ? root : root / source, epoch);
+  if (!self) {
+    return std::unexpected(self.error());
+  }
+  items.push_back({"", *self});
+  if (!self->is_dir()) {
+    return items;
+  }
+  const std::string prefix = whole ? "" : source + "/";
+  for (const auto& path : all) {
+    if (!prefix.empty() && !path.starts_with(prefix)) {
+      continue;
+    }
+    auto entry = context_entry(root / path, epoch);
+    if (!entry) {
+      return std::unexpected(entry.error());
+    }
+    items.push_back({path.substr(prefix.size()), *entry});
+  }
+  return items;
+}
+
+support::Result<std::vector<Item>> items_from_tree(const std::string& source, const fs::Tree& tree,
+                                                   std::int64_t epoch) {
+  auto resolved = tree.resolve(source.starts_with('/') ? source : "/" + source);
+  if (!resolved) {
+    return std::unexpected(resolved.error());
+  }
+  std::vector<Item> items;
+  const fs::Entry* self = *resolved == "/" ? &tree.root() : tree.find(*resolved);
+  if (self == nullptr) {
+    return support::fail("{}: not found", source);
+  }
+  auto copy_entry = [&](const std::string& path, const fs::Entry& entry) {
+    fs::Entry out = entry;
+    if (out.type == fs::EntryType::hardlink) {
+      // A hard link into another part of the tree becomes a copy of its file.
+      if (const fs::Entry* target = tree.link_source(path)) {
+        out = *target;
+      }
+    }
+    out.mtime = clamp(out.mtime, epoch);
+    out.implicit = false;
+    return out;
+  };
+  items.push_back({"", copy_entry(*resolved, *self)});
+  if (!self->is_dir()) {
+    return items;
+  }
+  const std::string prefix = *resolved == "/" ? "/" : *resolved + "/";
+  for (auto it = tree.entries().lower_bound(prefix); it != tree.entries().end(); ++it) {
+    if (!it->first.starts_with(prefix)) {
+      break;
+    }
+    if (it->second.type == fs::EntryType::whiteout) {
+      continue;
+    }
+    items.push_back({it->first.substr(prefix.size()), copy_entry(it->first, it->second)});
+  }
+  return items;
+}
+
+std::string join(const std::string& base, const std::string& relative) {
+  if (relative.empty()) {
+    return base;
+  }
+  return base == "/" ? "/" + relative : base + "/" + relative;
+}
+
+support::Result<Placement> place(const planner::Copy& op, std::size_t source_count, bool single_is_dir,
+                                 const fs::Tree& rootfs) {
+  std::string dest = op.dest;
+  const bool trailing_slash = dest.ends_with('/') || dest.ends_with("/.") || dest == ".";
+  if (!dest.starts_with('/')) {
+    dest = (op.workdir.empty() ? std::string("/") : op.workdir) + "/" + dest;
+  }
+  auto normalized = fs::normalize_path(dest);
+  if (!normalized) {
+    return std::unexpected(normalized.error());
+  }
+  Placement placement{*normalized, trailing_slash};
+  if (source_count > 1 && !trailing_slash) {
+    // BuildKit accepts an existing directory too.
+    auto resolved = rootfs.resolve(placement.dest_root);
+    const fs::Entry* existing = resolved ? rootfs.find(*resolved) : nullptr;
+    if (existing == nullptr || !existing->is_dir()) {
+      return support::fail("when using COPY with more than one source file, the destination must be a "
+                           "directory and end with a /");
+    }
+    placement.dest_is_dir = true;
+  }
+  if (!placement.dest_is_dir && !single_is_dir) {
+    auto resolved = rootfs.resolve(placement.dest_root);
+    const fs::Entry* existing = resolved ? rootfs.find(*resolved) : nullptr;
+    placement.dest_is_dir = existing != nullptr && existing->is_dir();
+  }
+  return placement;
+}
+
+} // namespace
+
+support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs& in) {
+  std::optional<Owner> owner;
+  if (!op.chown.empty()) {
+    auto resolved = resolve_owner(*in.rootfs, op.chown);
+    if (!resolved) {
+      return std::unexpected(resolved.error());
+    }
+    owner = *resolved;
+  }
+  if (!op.chmod_text.empty() && !op.chmod) {
+    return support::fail("--chmod={} is not supported yet: use an octal mode such as 0755", op.chmod_text);
+  }
+  // Expand the sources to (name, items) pairs.
+  std::vector<std::pair<std::string, std::vector<Item>>> sources;
+  for (const auto& inline_file : op.inline_files) {
+    sources.push_back({inline_file.name,
+                       {{"", fs::make_file(fs::Content::from_bytes(inline_file.content), 0644, in.epoch)}}});
+  }
+  for (const auto& pattern : op.sources) {
+    if (pattern.starts_with("http://") || pattern.starts_with("https://") || pattern.starts_with("git@")) {
+      return support::fail("ADD of a URL ({}) is not supported yet", pattern);
+    }
+    if (in.from_rootfs != nullptr) {
+      auto items = items_from_tree(pattern, *in.from_rootfs, in.epoch);
+      if (!items) {
+        return std::unexpected(items.error().context(op.from.empty() ? "COPY" : "COPY --from=" + op.from));
+      }
+      sources.push_back({pattern, std::move(*items)});
+      continue;
+    }
+    if (in.context == nullptr || in.context_paths == nullptr) {
+      return support::fail("COPY needs a build context");
+    }
+    const auto matches = match_sources(*in.context_paths, pattern);
+    if (matches.empty()) {
+      return support::fail("COPY failed: file not found in build context or excluded by .dockerignore: {}",
+                           pattern);
+    }
+    for (const auto& match : matches) {
+      auto items = items_from_context(match, in, in.epoch);
+      if (!items) {
+        return std::unexpected(items.error());
+      }
+      sources.push_back({match, std::move(*items)});
+    }
+  }
+  const bool single_is_dir = sources.size() == 1 && sources.front().second.front().entry.is_dir();
+  auto placement = place(op, sources.size(), single_is_dir, *in.rootfs);
+  if (!placement) {
+    return std::unexpected(placement.error());
+  }
+  fs::Tree layer;
+  for (auto& [name, items] : sources) {
+    const bool is_dir = items.front().entry.is_dir();
+    std::string base;
+    if (op.parents && name != ".") {
+      base = join(placement->dest_root, name.starts_with('/') ? name.substr(1) : name);
+      if (!is_dir) {
+        base = fs::parent_path(base);
+      }
+    } else {
+      base = placement->dest_root;
+    }
+    for (auto& item : items) {
+      std::string target;
+      if (item.relative.empty()) {
+        if (is_dir) {
+          target = base; // a directory's contents go into the destination
+        } else if (placement->dest_is_dir || op.parents) {
+          const auto slash = name.rfind('/');
+          target = join(base, slash == std::string::npos ? name : name.substr(slash + 1));
+        } else {
+          target = base;
+        }
+      } else {
+        if (excluded(op.excludes, item.relative)) {
+          continue;
+        }
+        target = join(base, item.relative);
+      }
+      if (owner) {
+        item.entry.uid = owner->uid;
+        item.entry.gid = owner->gid;
+      } else if (in.from_rootfs == nullptr) {
+        item.entry.uid = 0;
+        item.entry.gid = 0;
+      }
+      if (op.chmod && item.entry.type != fs::EntryType::symlink) {
+        item.entry.mode = *op.chmod;
+      }
+      if (target == "/") {
+        continue; // the root keeps its own metadata
+      }
+      if (auto added = layer.add(target, item.entry); !added) {
+        return std::unexpected(added.error().context("COPY"));
+      }
+    }
+  }
+  return layer;
+}
+
+} // namespace distill::backend::build
