@@ -107,17 +107,12 @@ support::Result<Owner> resolve_owner(const fs::Tree& rootfs, const std::string& 
   if (auto uid = parse_id(user)) {
     owner.uid = *uid;
     owner.gid = *uid;
-    for (const auto& entry : parse_passwd(read_etc(rootfs, "/etc/passwd"))) {
-      if (entry.uid == *uid) {
-        owner.gid = entry.gid;
-        break;
-      }
-    }
   } else if (!user.empty()) {
     bool found = false;
     for (const auto& entry : parse_passwd(read_etc(rootfs, "/etc/passwd"))) {
       if (entry.name == user) {
-        owner = {entry.uid, entry.gid};
+        // BuildKit: with only a user, the gid equals the uid.
+        owner = {entry.uid, entry.uid};
         found = true;
         break;
       }

@@ -38,9 +38,8 @@ std::vector<PasswdEntry> parse_passwd(std::string_view text);
 // Parses /etc/group text.
 std::vector<GroupEntry> parse_group(std::string_view text);
 
-// Resolves "user[:group]" (names or numbers) against the rootfs. A numeric
-// user without a group gets gid = its passwd gid if known, else the same
-// number; a missing name is an error naming the file, as BuildKit's
+// Resolves "user[:group]" (names or numbers) against the rootfs as COPY
+// --chown does: without a group the gid equals the uid; a missing name is an error naming the file, as BuildKit's
 // "unable to find user NAME: no matching entries in passwd file".
 support::Result<Owner> resolve_owner(const fs::Tree& rootfs, const std::string& spec);
 

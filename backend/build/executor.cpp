@@ -1,0 +1,452 @@
+#include "backend/build/executor.hpp"
+
+#include "backend/build/copy_exec.hpp"
+#include "backend/build/file_op_exec.hpp"
+#include "backend/build/package_exec.hpp"
+#include "backend/layer/layer_reader.hpp"
+#include "backend/layer/layer_writer.hpp"
+#include "backend/oci/json.hpp"
+#include "backend/oci/layout.hpp"
+#include "backend/sandbox/run_step.hpp"
+
+#include <fmt/format.h>
+
+namespace distill::backend::build {
+
+namespace {
+
+constexpr const char* k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+template <typename T>
+const planner::Ranges& ranges_of(const T& op) {
+  return op.where;
+}
+
+const planner::Ranges& op_ranges(const planner::Op& op) {
+  return std::visit([](const auto& each) -> const planner::Ranges& { return ranges_of(each); }, op);
+}
+
+support::Error located(support::Error error, const planner::Ranges& where) {
+  if (!error.where && !where.empty()) {
+    error.where = where.front();
+  }
+  return error;
+}
+
+layer::LayerOptions layer_options(const ExecutorInputs& in) {
+  layer::LayerOptions options;
+  options.tar.source_date_epoch = in.epoch;
+  switch (in.options->compression) {
+  case Compression::gzip:
+    options.compression = layer::Compression::gzip;
+    break;
+  case Compression::zstd:
+    options.compression = layer::Compression::zstd;
+    break;
+  case Compression::none:
+    options.compression = layer::Compression::none;
+    break;
+  }
+  return options;
+}
+
+class StageExecutor {
+public:
+  StageExecutor(const ExecutorInputs& in, std::map<int, BuiltStage>& done) : m_in(in), m_done(done) {}
+
+  support::Result<BuiltStage> run(const planner::Stage& stage) {
+    m_stage = &stage;
+    if (auto based = start(stage); !based) {
+      return std::unexpected(located(based.error(), stage.base.where));
+    }
+    int install_index = 0;
+    for (std::size_t i = 0; i < stage.steps.size(); ++i) {
+      const auto& step = stage.steps[i];
+      support::Result<void> done;
+      if (const auto* install = std::get_if<planner::InstallPackages>(&step.op)) {
+        done = install_packages(*install, install_index++, step.created_by);
+      } else if (const auto* run = std::get_if<planner::Run>(&step.op)) {
+        done = run_step(*run, step.created_by);
+      } else if (const auto* copy = std::get_if<planner::Copy>(&step.op)) {
+        done = copy_step(*copy, step.created_by);
+      } else if (is_file_op(step.op)) {
+        // Consecutive file ops from one RUN line make one layer, like the RUN would.
+        std::size_t end = i + 1;
+        while (end < stage.steps.size() && is_file_op(stage.steps[end].op) &&
+               same_origin(stage.steps[end].op, step.op)) {
+          ++end;
+        }
+        done = file_ops(stage.steps, i, end);
+        i = end - 1;
+      } else {
+        done = config_step(step);
+      }
+      if (!done) {
+        return std::unexpected(located(done.error(), op_ranges(step.op)));
+      }
+    }
+    for (const auto& [key, value] : m_in.options->labels) {
+      if (stage.index == m_in.plan->stages.at(static_cast<std::size_t>(m_in.plan->target)).index) {
+        m_built.config.labels[key] = value;
+      }
+    }
+    return std::move(m_built);
+  }
+
+private:
+  static bool is_file_op(const planner::Op& op) {
+    return std::holds_alternative<planner::Mkdir>(op) || std::holds_alternative<planner::Symlink>(op) ||
+           std::holds_alternative<planner::WriteFile>(op) || std::holds_alternative<planner::Remove>(op) ||
+           std::holds_alternative<planner::Chmod>(op) || std::holds_alternative<planner::Chown>(op) ||
+           std::holds_alternative<planner::AddUser>(op) || std::holds_alternative<planner::AddGroup>(op);
+  }
+
+  static bool same_origin(const planner::Op& a, const planner::Op& b) {
+    const auto& ra = op_ranges(a);
+    const auto& rb = op_ranges(b);
+    return !ra.empty() && !rb.empty() && ra.front().begin.line == rb.front().begin.line;
+  }
+
+  std::string created() const { return oci::rfc3339(m_in.epoch); }
+
+  void history(const std::string& created_by, bool empty_layer) {
+    oci::HistoryEntry entry;
+    entry.created = created();
+    entry.created_by = created_by;
+    entry.comment = "buildkit.dockerfile.v0";
+    entry.empty_layer = empty_layer;
+    m_built.config.history.push_back(std::move(entry));
+  }
+
+  support::Result<void> start(const planner::Stage& stage) {
+    m_built.config.created = created();
+    if (std::holds_alternative<planner::ScratchBase>(stage.base.kind)) {
+      m_built.config.env = {fmt::format("PATH={}", k_default_path)};
+      m_built.config.working_dir = "/";
+      return {};
+    }
+    if (const auto* earlier = std::get_if<planner::StageBase>(&stage.base.kind)) {
+      const auto& from = m_in.plan->stages.at(static_cast<std::size_t>(earlier->stage));
+      auto it = m_done.find(from.index);
+      if (it == m_done.end()) {
+        return support::fail("stage {} is not built yet", from.name);
+      }
+      m_built = it->second;
+      m_built.config.on_build.clear();
+      return {};
+    }
+    if (const auto* layout = std::get_if<planner::LayoutBase>(&stage.base.kind)) {
+      return from_layout(*layout);
+    }
+    if (const auto* distro = std::get_if<planner::DistroBase>(&stage.base.kind)) {
+      return from_distro(*distro);
+    }
+    const auto& image = std::get<planner::ImageBase>(stage.base.kind);
+    return support::fail("pulling base images from a registry is not supported yet (FROM {}); use a "
+                         "distro base (debian:..., ubuntu:...), scratch, or oci-layout://DIR",
+                         image.reference);
+  }
+
+  support::Result<void> from_layout(const planner::LayoutBase& base) {
+    auto image = oci::read_image(base.path, base.tag);
+    if (!image) {
+      return std::unexpected(image.error().context(fmt::format("reading oci-layout://{}", base.path)));
+    }
+    m_built.config = image->config;
+    m_built.config.history = image->config.history;
+    m_built.config.on_build.clear();
+    m_built.annotations["org.opencontainers.image.base.name"] = "oci-layout://" + base.path +
+                                                               (base.tag.empty() ? "" : ":" + base.tag);
+    m_built.annotations["org.opencontainers.image.base.digest"] = image->descriptor.digest;
+    std::size_t index = 0;
+    for (const auto& descriptor : image->manifest.layers) {
+      const auto source = oci::blobs_dir(base.path) / "sha256" / descriptor.digest.substr(7);
+      const auto target = oci::blobs_dir(m_in.layout) / "sha256" / descriptor.digest.substr(7);
+      std::error_code ec;
+      if (!std::filesystem::exists(target, ec)) {
+        std::filesystem::create_directories(target.parent_path(), ec);
+        const auto temp = target.string() + ".tmp";
+        std::filesystem::copy_file(source, temp, std::filesystem::copy_options::overwrite_existing, ec);
+        if (ec) {
+          return support::fail("copying layer {}: {}", descriptor.digest, ec.message());
+        }
+        std::filesystem::rename(temp, target, ec);
+      }
+      auto tree = layer::read_layer(source);
+      if (!tree) {
+        return std::unexpected(tree.error().context(fmt::format("reading layer {}", descriptor.digest)));
+      }
+      if (auto applied = fs::apply_layer(m_built.rootfs, *tree); !applied) {
+        return applied;
+      }
+      oci::ImageLayer layer{descriptor, index < image->config.diff_ids.size() ? image->config.diff_ids[index] : ""};
+      m_built.layers.push_back(layer);
+      m_built.layer_trees.push_back(std::make_shared<fs::Tree>(std::move(*tree)));
+      ++index;
+    }
+    if (!oci::env_value(m_built.config.env, "PATH")) {
+      oci::set_env(m_built.config.env, "PATH", k_default_path);
+    }
+    return {};
+  }
+
+  const StagePackages* packages() const {
+    auto it = m_in.packages.find(m_stage->index);
+    return it == m_in.packages.end() ? nullptr : &it->second;
+  }
+
+  support::Result<void> from_distro(const planner::DistroBase& base) {
+    const StagePackages* locked = packages();
+    if (locked == nullptr) {
+      return support::fail("no locked packages for FROM {}", base.reference);
+    }
+    m_built.config.env = {fmt::format("PATH={}", k_default_path)};
+    m_built.config.cmd = {"bash"};
+    m_built.annotations["org.opencontainers.image.base.name"] = base.reference;
+    m_in.log(fmt::format("base {}: {} packages", base.reference, locked->base.size()));
+    auto layers = package_layers(*locked, locked->base, m_built.rootfs, true, m_in.epoch);
+    if (!layers) {
+      return std::unexpected(layers.error());
+    }
+    if (auto added = add_package_layers(*layers, "debian " + base.suite); !added) {
+      return added;
+    }
+    if (locked->minimal) {
+      m_built.config.cmd.clear(); // a minimal base may have no bash
+    }
+    return {};
+  }
+
+  support::Result<void> add_package_layers(PackageLayers& layers, const std::string& what) {
+    std::vector<const fs::Tree*> trees;
+    for (const auto& [name, tree] : layers.packages) {
+      trees.push_back(&tree);
+    }
+    if (!layers.generated.empty()) {
+      trees.push_back(&layers.generated);
+    }
+    auto blobs = layer::write_layers(trees, oci::blobs_dir(m_in.layout), layer_options(m_in));
+    if (!blobs) {
+      return std::unexpected(blobs.error());
+    }
+    for (std::size_t i = 0; i < trees.size(); ++i) {
+      if (auto applied = fs::apply_layer(m_built.rootfs, *trees[i]); !applied) {
+        return applied;
+      }
+      m_built.layers.push_back(oci::image_layer((*blobs)[i]));
+      const bool generated = i == layers.packages.size();
+      history(generated ? fmt::format("{}: generated files", what)
+                        : fmt::format("{}: {}", what, layers.packages[i].first),
+              false);
+    }
+    for (auto& [name, tree] : layers.packages) {
+      m_built.layer_trees.push_back(std::make_shared<fs::Tree>(std::move(tree)));
+    }
+    if (!layers.generated.empty()) {
+      m_built.layer_trees.push_back(std::make_shared<fs::Tree>(std::move(layers.generated)));
+    }
+    for (auto& line : layers.unmodelled) {
+      m_built.unmodelled_scripts.push_back(std::move(line));
+    }
+    return {};
+  }
+
+  support::Result<void> install_packages(const planner::InstallPackages& op, int index,
+                                         const std::string& created_by) {
+    const StagePackages* locked = packages();
+    if (locked == nullptr || index >= static_cast<int>(locked->installs.size())) {
+      return support::fail("no locked packages for this install step (run 'distill lock')");
+    }
+    const auto& list = locked->installs[static_cast<std::size_t>(index)];
+    (void)op;
+    m_in.log(fmt::format("install {} packages", list.size()));
+    if (list.empty()) {
+      history(created_by, true);
+      return {};
+    }
+    auto layers = package_layers(*locked, list, m_built.rootfs, false, m_in.epoch);
+    if (!layers) {
+      return std::unexpected(layers.error());
+    }
+    return add_package_layers(*layers, created_by);
+  }
+
+  support::Result<void> add_layer(fs::Tree tree, const std::string& created_by) {
+    auto blob = layer::write_layer(tree, oci::blobs_dir(m_in.layout), layer_options(m_in));
+    if (!blob) {
+      return std::unexpected(blob.error());
+    }
+    if (auto applied = fs::apply_layer(m_built.rootfs, tree); !applied) {
+      return applied;
+    }
+    m_built.layers.push_back(oci::image_layer(*blob));
+    m_built.layer_trees.push_back(std::make_shared<fs::Tree>(std::move(tree)));
+    history(created_by, false);
+    return {};
+  }
+
+  support::Result<void> run_step(const planner::Run& run, const std::string& created_by) {
+    sandbox::StepOptions options;
+    options.cache_dir = m_in.options->cache_dir;
+    for (std::size_t i = 0; i < m_built.layers.size(); ++i) {
+      options.layers.push_back({m_built.layers[i].blob.digest, m_built.layer_trees[i].get()});
+    }
+    options.default_network = m_in.options->network;
+    options.no_cache = m_in.options->no_cache;
+    options.file_name = m_in.file_name;
+    options.on_output = m_in.step_output;
+    options.binds.context_dir = m_in.context.root;
+    for (const auto& secret : m_in.options->secrets) {
+      options.secrets.push_back({secret.id, secret.src, secret.env});
+    }
+    m_in.log(fmt::format("run {}", created_by));
+    auto result = sandbox::run_step(run, options);
+    if (!result) {
+      return std::unexpected(result.error());
+    }
+    return add_layer(std::move(result->layer), created_by);
+  }
+
+  support::Result<void> copy_step(const planner::Copy& op, const std::string& created_by) {
+    CopyInputs inputs;
+    inputs.rootfs = &m_built.rootfs;
+    inputs.epoch = m_in.epoch;
+    if (op.from_stage >= 0) {
+      auto it = m_done.find(op.from_stage);
+      if (it == m_done.end()) {
+        return support::fail("COPY --from={}: stage not built", op.from);
+      }
+      inputs.from_rootfs = &it->second.rootfs;
+    } else if (!op.from.empty()) {
+      return support::fail("COPY --from={}: copying from an image is not supported yet", op.from);
+    } else {
+      if (!m_context_paths) {
+        auto listed = list_context(m_in.context);
+        if (!listed) {
+          return std::unexpected(listed.error());
+        }
+        m_context_paths = std::move(*listed);
+      }
+      inputs.context = &m_in.context;
+      inputs.context_paths = &*m_context_paths;
+    }
+    auto tree = execute_copy(op, inputs);
+    if (!tree) {
+      return std::unexpected(tree.error());
+    }
+    return add_layer(std::move(*tree), created_by);
+  }
+
+  support::Result<void> file_ops(const std::vector<planner::Step>& steps, std::size_t begin, std::size_t end) {
+    fs::Tree layer;
+    std::string created_by;
+    for (std::size_t i = begin; i < end; ++i) {
+      auto applied = apply_file_op(steps[i].op, m_built.rootfs, layer, m_in.epoch);
+      if (!applied) {
+        return std::unexpected(located(applied.error(), op_ranges(steps[i].op)));
+      }
+      if (created_by.empty() || created_by != steps[i].created_by) {
+        created_by = created_by.empty() ? steps[i].created_by : created_by;
+      }
+    }
+    if (layer.empty()) {
+      history(created_by, true);
+      return {};
+    }
+    return add_layer(std::move(layer), created_by);
+  }
+
+  support::Result<void> config_step(const planner::Step& step) {
+    auto& config = m_built.config;
+    bool empty_layer = true;
+    if (const auto* env = std::get_if<planner::SetEnv>(&step.op)) {
+      for (const auto& [key, value] : env->values) {
+        oci::set_env(config.env, key, value);
+      }
+    } else if (const auto* workdir = std::get_if<planner::SetWorkdir>(&step.op)) {
+      config.working_dir = workdir->path;
+      if (workdir->path != "/") {
+        // BuildKit creates the directory and commits it as a layer.
+        fs::Tree layer;
+        if (m_built.rootfs.find(workdir->path) == nullptr) {
+          auto made = apply_file_op(planner::Mkdir{workdir->path, 0755, true, workdir->where}, m_built.rootfs,
+                                    layer, m_in.epoch);
+          if (!made) {
+            return std::unexpected(made.error());
+          }
+        }
+        return add_layer(std::move(layer), step.created_by);
+      }
+    } else if (const auto* user = std::get_if<planner::SetUser>(&step.op)) {
+      config.user = user->user;
+    } else if (const auto* entrypoint = std::get_if<planner::SetEntrypoint>(&step.op)) {
+      config.entrypoint = entrypoint->argv;
+      if (!m_cmd_set_here) {
+        config.cmd.clear(); // ENTRYPOINT clears an inherited CMD
+      }
+    } else if (const auto* cmd = std::get_if<planner::SetCmd>(&step.op)) {
+      config.cmd = cmd->argv;
+      config.args_escaped = true;
+      m_cmd_set_here = true;
+    } else if (const auto* labels = std::get_if<planner::SetLabels>(&step.op)) {
+      for (const auto& [key, value] : labels->labels) {
+        config.labels[key] = value;
+      }
+    } else if (const auto* expose = std::get_if<planner::Expose>(&step.op)) {
+      for (const auto& port : expose->ports) {
+        config.exposed_ports.insert(port);
+      }
+    } else if (const auto* volumes = std::get_if<planner::AddVolumes>(&step.op)) {
+      for (const auto& path : volumes->paths) {
+        config.volumes.insert(path);
+      }
+    } else if (const auto* health = std::get_if<planner::Healthcheck>(&step.op)) {
+      oci::HealthConfig out;
+      out.test = health->test;
+      out.interval = health->interval_ns.value_or(0);
+      out.timeout = health->timeout_ns.value_or(0);
+      out.start_period = health->start_period_ns.value_or(0);
+      out.start_interval = health->start_interval_ns.value_or(0);
+      out.retries = health->retries.value_or(0);
+      config.healthcheck = out;
+    } else if (const auto* signal = std::get_if<planner::StopSignal>(&step.op)) {
+      config.stop_signal = signal->signal;
+    } else if (const auto* shell = std::get_if<planner::SetShell>(&step.op)) {
+      config.shell = shell->shell;
+    } else if (const auto* onbuild = std::get_if<planner::OnBuild>(&step.op)) {
+      config.on_build.push_back(onbuild->instruction);
+    }
+    history(step.created_by, empty_layer);
+    return {};
+  }
+
+  const ExecutorInputs& m_in;
+  std::map<int, BuiltStage>& m_done;
+  const planner::Stage* m_stage = nullptr;
+  BuiltStage m_built;
+  bool m_cmd_set_here = false;
+  std::optional<std::vector<std::string>> m_context_paths;
+};
+
+} // namespace
+
+support::Result<BuiltStage> execute_plan(const ExecutorInputs& inputs) {
+  const auto& plan = *inputs.plan;
+  if (plan.target < 0 || static_cast<std::size_t>(plan.target) >= plan.stages.size()) {
+    return support::fail("the plan has no target stage");
+  }
+  std::map<int, BuiltStage> done;
+  for (std::size_t i = 0; i <= static_cast<std::size_t>(plan.target); ++i) {
+    const auto& stage = plan.stages[i];
+    inputs.log(fmt::format("stage {}{}", stage.index, stage.name.empty() ? "" : " (" + stage.name + ")"));
+    StageExecutor executor(inputs, done);
+    auto built = executor.run(stage);
+    if (!built) {
+      return std::unexpected(built.error());
+    }
+    done[stage.index] = std::move(*built);
+  }
+  return std::move(done[plan.stages[static_cast<std::size_t>(plan.target)].index]);
+}
+
+} // namespace distill::backend::build

@@ -1,0 +1,289 @@
+#include "backend/build/lock_plan.hpp"
+
+#include "backend/archive/debs.hpp"
+#include "backend/archive/suite.hpp"
+#include "backend/build/base_packages.hpp"
+#include "planner/debian/package_index.hpp"
+#include "planner/debian/resolver.hpp"
+#include "planner/debian/status.hpp"
+#include "planner/debian/version.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace distill::backend::build {
+
+namespace debian = planner::debian;
+
+namespace {
+
+struct LoadedRelease {
+  std::vector<archive::LoadedSuite> suites;
+  debian::PackageIndex index;
+};
+
+LockedPackage locked(const debian::Package& package, const std::string& uri) {
+  LockedPackage out;
+  out.archive_uri = uri;
+  out.name = package.name;
+  out.version = package.version;
+  out.arch = package.architecture;
+  out.filename = package.filename;
+  out.sha256 = package.sha256;
+  out.size = package.size;
+  out.source = package.source.empty() ? std::string(package.name) : std::string(package.source);
+  return out;
+}
+
+// The archive a package's .deb is downloaded from.
+std::string archive_of(const debian::PackageIndex& index, const debian::Package& package) {
+  const auto id = static_cast<debian::PackageId>(&package - index.packages().data());
+  const auto origins = index.origins_of(id);
+  return origins.empty() ? std::string() : index.origin(origins.front()).archive_uri;
+}
+
+// The installed set as a dpkg status index, for the resolver.
+support::Result<debian::PackageIndex> installed_index(const std::vector<const debian::Package*>& installed) {
+  std::string text;
+  for (const auto* package : installed) {
+    std::string_view stanza = package->stanza;
+    while (!stanza.empty() && stanza.back() == '\n') {
+      stanza.remove_suffix(1);
+    }
+    text += stanza;
+    text += "\nStatus: install ok installed\n\n";
+  }
+  return debian::parse_status(std::move(text), "installed set");
+}
+
+class Locker {
+public:
+  explicit Locker(const LockRequest& request) : m_request(request) {}
+
+  support::Result<PlanLock> run() {
+    PlanLock lock;
+    for (const auto& stage : m_request.plan->stages) {
+      auto done = lock_stage(stage, lock);
+      if (!done) {
+        return std::unexpected(done.error());
+      }
+    }
+    return lock;
+  }
+
+private:
+  support::Result<LoadedRelease*> release(const std::string& distro, const std::string& suite) {
+    const auto key = distro + "/" + suite;
+    if (auto it = m_releases.find(key); it != m_releases.end()) {
+      return it->second.get();
+    }
+    auto sources = archive::find_sources(m_request.sources, {distro, suite, m_request.architecture});
+    if (!sources) {
+      return std::unexpected(sources.error());
+    }
+    m_request.log(fmt::format("loading {} {} indexes", distro, suite));
+    archive::LoadOptions options;
+    auto suites = archive::load_suites(*sources, *m_request.fetcher, *m_request.cache, options);
+    if (!suites) {
+      return std::unexpected(suites.error());
+    }
+    auto loaded = std::make_unique<LoadedRelease>();
+    loaded->suites = std::move(*suites);
+    for (const auto& each : loaded->suites) {
+      if (auto added = archive::add_to_index(each, loaded->index); !added) {
+        return std::unexpected(added.error());
+      }
+    }
+    auto* pointer = loaded.get();
+    m_releases[key] = std::move(loaded);
+    return pointer;
+  }
+
+  // The stage's distro base, following FROM <stage> chains.
+  const planner::DistroBase* distro_of(const planner::Stage& stage) const {
+    const planner::Stage* current = &stage;
+    for (int hops = 0; hops < 1000; ++hops) {
+      if (const auto* distro = std::get_if<planner::DistroBase>(&current->base.kind)) {
+        return distro;
+      }
+      const auto* earlier = std::get_if<planner::StageBase>(&current->base.kind);
+      if (earlier == nullptr) {
+        return nullptr;
+      }
+      current = &m_request.plan->stages.at(static_cast<std::size_t>(earlier->stage));
+    }
+    return nullptr;
+  }
+
+  bool has_installs(const planner::Stage& stage) const {
+    return std::any_of(stage.steps.begin(), stage.steps.end(), [](const planner::Step& step) {
+      return std::holds_alternative<planner::InstallPackages>(step.op);
+    });
+  }
+
+  support::Result<void> lock_stage(const planner::Stage& stage, PlanLock& lock) {
+    const planner::DistroBase* distro = distro_of(stage);
+    const bool direct = std::holds_alternative<planner::DistroBase>(stage.base.kind);
+    if (distro == nullptr) {
+      if (has_installs(stage)) {
+        // Pulled bases need their /etc/os-release and dpkg status: the registry issue.
+        support::Error error{"apt-get install on a base that is not a distro base (debian:..., ubuntu:...) "
+                             "is not supported yet",
+                             std::nullopt};
+        if (!stage.where.empty()) {
+          error.where = stage.where.front();
+        }
+        return std::unexpected(error);
+      }
+      return {};
+    }
+    auto loaded = release(distro->distro, distro->suite);
+    if (!loaded) {
+      return std::unexpected(loaded.error().context(fmt::format("FROM {}", distro->reference)));
+    }
+    LoadedRelease& rel = **loaded;
+    StagePackages packages;
+    packages.distro = distro->distro;
+    packages.suite = distro->suite;
+    packages.version = distro->version;
+    packages.slim = distro->slim;
+    packages.minimal = m_request.minimal;
+    if (!rel.suites.empty()) {
+      packages.mirror_uri = rel.suites.front().source.uri;
+    }
+    std::vector<SuiteOrigin> origins;
+    for (const auto& suite : rel.suites) {
+      origins.push_back({distro->distro, suite.source.suite, suite.source.uri, suite.release_sha256});
+    }
+    // What is installed when the stage starts.
+    std::vector<const debian::Package*> installed;
+    if (direct) {
+      if (!m_request.minimal) {
+        auto base = base_package_set(rel.index, distro->distro, distro->suite, m_request.architecture);
+        if (!base) {
+          return std::unexpected(base.error().context(fmt::format("FROM {}", distro->reference)));
+        }
+        installed = *base;
+        for (const auto* package : installed) {
+          packages.base.push_back(locked(*package, archive_of(rel.index, *package)));
+        }
+      }
+    } else {
+      const auto& earlier = std::get<planner::StageBase>(stage.base.kind);
+      installed = m_installed[m_request.plan->stages.at(static_cast<std::size_t>(earlier.stage)).index];
+    }
+    std::vector<std::vector<std::string>> reasons;
+    for (const auto& step : stage.steps) {
+      const auto* install = std::get_if<planner::InstallPackages>(&step.op);
+      if (install == nullptr) {
+        continue;
+      }
+      auto added = resolve_step(*install, rel, installed);
+      if (!added) {
+        support::Error error = added.error();
+        if (!install->where.empty()) {
+          error.where = install->where.front();
+        }
+        return std::unexpected(error);
+      }
+      std::vector<LockedPackage> list;
+      std::vector<std::string> why;
+      for (const auto& [package, reason] : *added) {
+        list.push_back(locked(*package, archive_of(rel.index, *package)));
+        why.push_back(reason);
+        installed.push_back(package);
+      }
+      packages.installs.push_back(std::move(list));
+      reasons.push_back(std::move(why));
+    }
+    m_installed[stage.index] = installed;
+    lock.stages[stage.index] = std::move(packages);
+    lock.origins[stage.index] = std::move(origins);
+    lock.reasons[stage.index] = std::move(reasons);
+    return {};
+  }
+
+  support::Result<std::vector<std::pair<const debian::Package*, std::string>>>
+  resolve_step(const planner::InstallPackages& op, LoadedRelease& rel,
+               const std::vector<const debian::Package*>& installed) {
+    std::vector<std::pair<const debian::Package*, std::string>> out;
+    if (!op.upgrade.empty()) {
+      m_request.log(fmt::format("note: apt-get {} is a no-op: packages already come from the locked index",
+                                op.upgrade));
+    }
+    if (op.packages.empty()) {
+      return out;
+    }
+    std::vector<debian::Request> requests;
+    std::set<std::string> purged(op.purge.begin(), op.purge.end());
+    for (const auto& want : op.packages) {
+      if (purged.contains(want.name)) {
+        continue; // installed and purged in one step: never in the image
+      }
+      requests.push_back({want.name, want.arch, want.version, want.suite});
+    }
+    auto status = installed_index(installed);
+    if (!status) {
+      return std::unexpected(status.error());
+    }
+    debian::ResolveOptions options;
+    options.architecture = m_request.architecture;
+    options.install_recommends = op.recommends;
+    auto resolution = debian::resolve(rel.index, &*status, requests, options);
+    if (!resolution) {
+      return std::unexpected(resolution.error());
+    }
+    for (const auto& selected : resolution->install) {
+      // The resolver points into the available index for new packages.
+      out.emplace_back(selected.package, selected.reason.describe());
+    }
+    return out;
+  }
+
+  const LockRequest& m_request;
+  std::map<std::string, std::unique_ptr<LoadedRelease>> m_releases;
+  std::map<int, std::vector<const debian::Package*>> m_installed;
+};
+
+} // namespace
+
+support::Result<PlanLock> lock_plan(const LockRequest& request) {
+  Locker locker(request);
+  return locker.run();
+}
+
+support::Result<void> fetch_packages(PlanLock& lock, fetch::Fetcher& fetcher, const fetch::Cache& cache,
+                                     const fetch::ProgressCallback& progress) {
+  std::vector<archive::DebRequest> requests;
+  std::vector<LockedPackage*> targets;
+  for (auto& [index, stage] : lock.stages) {
+    (void)index;
+    auto collect = [&](std::vector<LockedPackage>& list) {
+      for (auto& package : list) {
+        requests.push_back({package.archive_uri.empty() ? stage.mirror_uri : package.archive_uri, package.filename,
+                            package.sha256, package.size});
+        targets.push_back(&package);
+      }
+    };
+    collect(stage.base);
+    for (auto& install : stage.installs) {
+      collect(install);
+    }
+  }
+  if (requests.empty()) {
+    return {};
+  }
+  auto paths = archive::fetch_debs(requests, fetcher, cache, progress);
+  if (!paths) {
+    return std::unexpected(paths.error());
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    targets[i]->deb = (*paths)[i];
+  }
+  return {};
+}
+
+} // namespace distill::backend::build

@@ -1,0 +1,53 @@
+#pragma once
+
+// The lock step: for every stage on a distro base, load the suite's verified
+// indexes, choose the base package set, resolve each InstallPackages step on
+// top of what is installed, and fetch the chosen .debs.
+
+#include "backend/archive/sources.hpp"
+#include "backend/build/locked_packages.hpp"
+#include "backend/fetch/cache.hpp"
+#include "backend/fetch/fetcher.hpp"
+#include "planner/ir.hpp"
+#include "support/error.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace distill::backend::build {
+
+// Where a stage's packages came from, for the lockfile.
+struct SuiteOrigin {
+  std::string distro;
+  std::string suite;
+  std::string archive_uri;
+  std::string release_sha256; // the signed InRelease, as cached
+};
+
+struct PlanLock {
+  std::map<int, StagePackages> stages;           // by stage index
+  std::map<int, std::vector<SuiteOrigin>> origins; // by stage index
+  std::map<int, std::vector<std::vector<std::string>>> reasons; // why, per install step, per package
+};
+
+struct LockRequest {
+  const planner::Plan* plan = nullptr;
+  archive::SourcesContext sources;
+  fetch::Fetcher* fetcher = nullptr;
+  const fetch::Cache* cache = nullptr;
+  bool minimal = false;
+  std::string architecture = "amd64";
+  std::function<void(std::string_view)> log;
+};
+
+// Resolves the plan's packages; fails naming the stage's FROM or the install
+// step when a suite cannot be loaded or a request cannot be satisfied.
+support::Result<PlanLock> lock_plan(const LockRequest& request);
+
+// Downloads (or finds in the cache) every .deb of the lock and fills in
+// LockedPackage::deb; all downloads run in parallel.
+support::Result<void> fetch_packages(PlanLock& lock, fetch::Fetcher& fetcher, const fetch::Cache& cache,
+                                     const fetch::ProgressCallback& progress = {});
+
+} // namespace distill::backend::build
