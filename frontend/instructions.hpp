@@ -89,6 +89,7 @@ struct RunMount {
   std::string target;               // absolute after analyze() (relative joins WORKDIR); may be empty for ssh/secret(env)
   std::string source;               // bind/cache: path in the source; secret: unused (error); empty = root
   std::string from;                 // stage, index, image or named context; never expanded
+  int from_stage = -1;              // after analyze(): the stage `from` names; -1 = image/context
   bool read_only = true;            // bind: true unless rw; cache: false unless ro; tmpfs: false; secret/ssh: true
   std::string id;                   // cache: defaults to target; secret: basename(target); ssh: "default"
   std::string sharing = "shared";   // cache only: "shared" | "private" | "locked"
@@ -206,6 +207,7 @@ struct AddCommand {
 struct CopyCommand {
   CopySources files;
   StringFlag from;                  // not expanded (BuildKit rejects variables here)
+  int from_stage = -1;              // after analyze(): the stage --from names; -1 = context or image
   StringFlag chown;
   StringFlag chmod;
   BoolFlag link;
@@ -313,6 +315,10 @@ struct Step {
   Command command;       // expanded (see the top of this file)
   EnvList env;           // ENV in effect after this instruction (from this Dockerfile; base image ENV unknown)
   std::vector<ArgValue> args; // ARGs declared in the stage so far, with their values, after it
+  std::string workdir = "/";  // WORKDIR in effect after it (relative to an image base's own workdir: "/" assumed)
+  std::string user;           // USER in effect after it; empty = the base's (root for scratch)
+  std::vector<std::string> shell = {"/bin/sh", "-c"}; // SHELL in effect after it
+  bool onbuild_trigger = false; // an ONBUILD trigger of the base stage, run before the stage's own steps
 };
 
 enum class BaseKind { scratch, image, stage };
@@ -331,6 +337,10 @@ struct Stage {
   bool needed = false;         // reachable from the target
   EnvList env;                 // ENV in effect at the end of the stage
   std::vector<ArgValue> args;  // ARGs declared in the stage at its end
+  std::string display_name;    // name, or "stage-N" when unnamed (BuildKit's stageName)
+  std::string workdir = "/";   // at the end of the stage
+  std::string user;
+  std::vector<std::string> shell = {"/bin/sh", "-c"};
 };
 
 struct BuildOptions {
@@ -346,6 +356,7 @@ struct Build {
   std::vector<Stage> stages;
   int target = -1;                             // index of the stage to build; -1 when none/unknown
   char escape = '\\';
+  BuildOptions options;                        // what analyze() was given
 };
 
 // Builds the typed command for one raw instruction. Findings (unknown
