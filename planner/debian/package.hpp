@@ -23,7 +23,7 @@ struct Package {
   std::string_view architecture; // "amd64", "all", ...
   MultiArch multi_arch = MultiArch::no;
   bool essential = false;
-  bool important = false; // apt's "Important: yes"
+  bool important = false; // "Important: yes" or "Protected: yes" (apt prefers these)
   std::string_view priority;
   std::string_view section;
   std::string_view filename;

@@ -61,7 +61,7 @@ bool assign(Package& p, const Field& f) {
     break;
   case 'i':
     if (iequals(n, "Installed-Size")) return parse_number(v, p.installed_size);
-    if (iequals(n, "Important")) p.important = iequals(v, "yes");
+    if (iequals(n, "Important")) p.important = p.important || iequals(v, "yes");
     break;
   case 'm':
     if (iequals(n, "Multi-Arch")) p.multi_arch = parse_multi_arch(v);
@@ -71,6 +71,7 @@ bool assign(Package& p, const Field& f) {
     else if (iequals(n, "Pre-Depends")) p.pre_depends = v;
     else if (iequals(n, "Provides")) p.provides = v;
     else if (iequals(n, "Priority")) p.priority = v;
+    else if (iequals(n, "Protected")) p.important = p.important || iequals(v, "yes");
     break;
   case 'r':
     if (iequals(n, "Recommends")) p.recommends = v;
