@@ -43,6 +43,9 @@ std::string Reason::describe() const {
   if (requested) {
     return "requested";
   }
+  if (parent.empty()) {
+    return relation; // a rule rather than a dependency (minbase seeds)
+  }
   return fmt::format("dependency of {} via '{}'", parent, relation);
 }
 

@@ -38,9 +38,11 @@ struct ResolveOptions {
 struct Reason {
   bool requested = false;
   std::string parent;   // the package whose dependency pulled it in ("curl")
-  std::string relation; // that dependency as written: "Depends: libc6 (>= 2.34)"
+  std::string relation; // that dependency as written: "Depends: libc6 (>= 2.34)",
+                        // or the rule when there is no parent ("Priority: required")
 
-  // "requested" or "dependency of curl via 'Depends: libc6 (>= 2.34)'".
+  // "requested", "dependency of curl via 'Depends: libc6 (>= 2.34)'", or the
+  // rule alone when there is no parent.
   std::string describe() const;
 };
 
