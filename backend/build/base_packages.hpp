@@ -4,6 +4,8 @@
 // official image holds, selected the way its build selects it.
 
 #include "planner/debian/package_index.hpp"
+
+#include <fmt/format.h>
 #include "support/error.hpp"
 
 #include <string>
