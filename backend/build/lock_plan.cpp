@@ -156,7 +156,8 @@ private:
     }
     std::vector<SuiteOrigin> origins;
     for (const auto& suite : rel.suites) {
-      origins.push_back({distro->distro, suite.source.suite, suite.source.uri, suite.release_sha256});
+      origins.push_back({distro->distro, suite.source.suite, suite.source.uri, suite.release_sha256,
+                         static_cast<std::int64_t>(suite.release.date.value_or(0))});
     }
     // What is installed when the stage starts.
     std::vector<const debian::Package*> installed;

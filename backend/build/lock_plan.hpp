@@ -23,6 +23,7 @@ struct SuiteOrigin {
   std::string suite;
   std::string archive_uri;
   std::string release_sha256; // the signed InRelease, as cached
+  std::int64_t release_date = 0; // its Date field: the default SOURCE_DATE_EPOCH
 };
 
 struct PlanLock {

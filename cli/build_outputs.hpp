@@ -1,0 +1,22 @@
+#pragma once
+
+// What happens to a built image: tags in the local store, the -o outputs,
+// --iidfile, --metadata-file, and the summary for the user.
+
+#include "backend/build/build_options.hpp"
+#include "backend/build/executor.hpp"
+#include "backend/oci/image_writer.hpp"
+#include "support/error.hpp"
+
+#include <filesystem>
+
+namespace distill::cli {
+
+// Writes every output the options ask for; the image's blobs are already in
+// `layout` (the local store). Prints the digest, size and how to run it.
+support::Result<void> write_outputs(const backend::build::BuildOptions& options,
+                                    const std::filesystem::path& layout,
+                                    const backend::oci::WrittenImage& image,
+                                    const backend::build::BuiltStage& built);
+
+} // namespace distill::cli
