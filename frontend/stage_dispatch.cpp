@@ -151,6 +151,7 @@ bool dispatch_run(RunCommand& command, const StageState& state, Expander& expand
     }
     parsed->raw = mount.raw;
     parsed->where = mount.where;
+    parsed->from_stage = mount.from_stage;
     if (parsed->type == MountType::ssh && parsed->target.empty()) {
       parsed->target = fmt::format("/run/buildkit/ssh_agent.{}", ssh_count);
     }
