@@ -25,9 +25,18 @@ struct LoadedRelease {
   debian::PackageIndex index;
 };
 
-LockedPackage locked(const debian::Package& package, const std::string& uri) {
+LockedPackage locked(const debian::PackageIndex& index, const debian::Package& package, std::string reason) {
   LockedPackage out;
-  out.archive_uri = uri;
+  const auto id = static_cast<debian::PackageId>(&package - index.packages().data());
+  const auto origins = index.origins_of(id);
+  if (!origins.empty()) {
+    const auto& origin = index.origin(origins.front());
+    out.archive_uri = origin.archive_uri;
+    out.suite = origin.codename.empty() ? origin.suite : origin.codename;
+  }
+  out.reason = std::move(reason);
+  out.source_version = package.source_version.empty() ? std::string(package.version)
+                                                      : std::string(package.source_version);
   out.name = package.name;
   out.version = package.version;
   out.arch = package.architecture;
@@ -36,13 +45,6 @@ LockedPackage locked(const debian::Package& package, const std::string& uri) {
   out.size = package.size;
   out.source = package.source.empty() ? std::string(package.name) : std::string(package.source);
   return out;
-}
-
-// The archive a package's .deb is downloaded from.
-std::string archive_of(const debian::PackageIndex& index, const debian::Package& package) {
-  const auto id = static_cast<debian::PackageId>(&package - index.packages().data());
-  const auto origins = index.origins_of(id);
-  return origins.empty() ? std::string() : index.origin(origins.front()).archive_uri;
 }
 
 // The installed set as a dpkg status index, for the resolver.
@@ -155,7 +157,12 @@ private:
       packages.mirror_uri = rel.suites.front().source.uri;
     }
     std::vector<SuiteOrigin> origins;
+    std::vector<debian::LockedIndex> indexes;
     for (const auto& suite : rel.suites) {
+      for (const auto& loaded_index : suite.indexes) {
+        indexes.push_back({suite.source.uri, suite.source.suite, loaded_index.component, loaded_index.architecture,
+                           "dists/" + suite.source.suite + "/" + loaded_index.path, loaded_index.sha256});
+      }
       origins.push_back({distro->distro, suite.source.suite, suite.source.uri, suite.release_sha256,
                          static_cast<std::int64_t>(suite.release.date.value_or(0))});
     }
@@ -169,7 +176,7 @@ private:
         }
         installed = *base;
         for (const auto* package : installed) {
-          packages.base.push_back(locked(*package, archive_of(rel.index, *package)));
+          packages.base.push_back(locked(rel.index, *package, "rule: minbase"));
         }
       }
     } else {
@@ -193,7 +200,7 @@ private:
       std::vector<LockedPackage> list;
       std::vector<std::string> why;
       for (const auto& [package, reason] : *added) {
-        list.push_back(locked(*package, archive_of(rel.index, *package)));
+        list.push_back(locked(rel.index, *package, reason));
         why.push_back(reason);
         installed.push_back(package);
       }
@@ -204,6 +211,7 @@ private:
     lock.stages[stage.index] = std::move(packages);
     lock.origins[stage.index] = std::move(origins);
     lock.reasons[stage.index] = std::move(reasons);
+    lock.indexes[stage.index] = std::move(indexes);
     return {};
   }
 

@@ -8,6 +8,7 @@
 #include "backend/build/locked_packages.hpp"
 #include "backend/fetch/cache.hpp"
 #include "backend/fetch/fetcher.hpp"
+#include "planner/debian/lockfile.hpp"
 #include "planner/ir.hpp"
 #include "support/error.hpp"
 
@@ -30,6 +31,7 @@ struct PlanLock {
   std::map<int, StagePackages> stages;           // by stage index
   std::map<int, std::vector<SuiteOrigin>> origins; // by stage index
   std::map<int, std::vector<std::vector<std::string>>> reasons; // why, per install step, per package
+  std::map<int, std::vector<planner::debian::LockedIndex>> indexes; // the verified Packages files, by stage
 };
 
 struct LockRequest {

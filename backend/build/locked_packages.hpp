@@ -15,6 +15,9 @@ struct LockedPackage {
   std::string version;
   std::string arch;
   std::string archive_uri; // the archive root it is downloaded from
+  std::string suite;       // the suite of the index it comes from ("bookworm-security")
+  std::string source_version;
+  std::string reason;      // "requested", or "dependency of X via 'Depends: ...'"
   std::string filename; // pool path from Packages
   std::string sha256;   // of the .deb
   std::uint64_t size = 0;
