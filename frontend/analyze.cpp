@@ -172,12 +172,30 @@ std::vector<Command> onbuild_triggers(const std::vector<Command>& commands) {
   return out;
 }
 
+// BuildKit's toCommand lexes --from with no variables set and refuses it if
+// that changes anything (a variable, a quote, an escape).
+bool from_is_literal(const Word& from, char escape, support::DiagnosticSink* sink) {
+  LexerOptions lexer;
+  lexer.escape = escape;
+  auto processed = process_word(from.raw, ShellEnv{}, lexer);
+  if (processed && processed->result == from.raw) return true;
+  if (sink) {
+    report_error(*sink, "expansion", from.where,
+                 processed ? "variable expansion is not supported for --from, define a new stage with FROM using ARG "
+                             "from global scope as a workaround"
+                           : processed.error().message,
+                 "name the image in a stage: ARG V before the first FROM, FROM image:$V AS name, COPY --from=name");
+  }
+  return false;
+}
+
 // Sets from_stage on a COPY --from and on RUN mounts with from=; returns the
-// stages it uses. Reports a --from index out of range.
-std::vector<int> resolve_command_sources(Command& command, const std::vector<Stage>& stages,
+// stages it uses. Reports a --from that uses variables or an index out of range.
+std::vector<int> resolve_command_sources(Command& command, const std::vector<Stage>& stages, char escape,
                                          support::DiagnosticSink* sink) {
   std::vector<int> used;
   if (auto* copy = std::get_if<CopyCommand>(&command); copy && copy->from && !copy->from->raw.empty()) {
+    if (!from_is_literal(*copy->from, escape, sink)) return used;
     const StageReference ref = resolve_copy_from(stages, copy->from->raw);
     if (ref.invalid_index && sink) {
       report_error(*sink, "invalid-stage-index", copy->from->where, fmt::format("invalid stage index {}", ref.index));
@@ -201,14 +219,14 @@ struct Edges {
 
 // Dependencies through COPY --from and RUN --mount from= (BuildKit's
 // toCommand / detectRunMount), resolved on the typed commands.
-Edges resolve_sources(std::vector<Stage>& stages, std::vector<std::vector<Command>>& commands,
+Edges resolve_sources(std::vector<Stage>& stages, std::vector<std::vector<Command>>& commands, char escape,
                       support::DiagnosticSink& sink) {
   Edges edges;
   edges.copies.resize(stages.size());
   for (std::size_t s = 0; s < stages.size(); ++s) {
     auto& deps = edges.copies[s];
     for (auto& command : commands[s]) {
-      const auto used = resolve_command_sources(command, stages, &sink);
+      const auto used = resolve_command_sources(command, stages, escape, &sink);
       deps.insert(deps.end(), used.begin(), used.end());
     }
     auto all = deps;
@@ -274,7 +292,7 @@ void dispatch_stage(Stage& stage, std::vector<Command>& commands, const std::vec
     set_env(state.env, "PATH", std::string(k_default_path));
   }
   for (auto& trigger : triggers) {
-    resolve_command_sources(trigger, stages, nullptr);
+    resolve_command_sources(trigger, stages, context.escape, nullptr);
     dispatch_command(trigger, state, context);
     stage.steps.push_back(make_step(std::move(trigger), state, true));
   }
@@ -328,13 +346,13 @@ Build analyze(const Document& document, const BuildOptions& options, support::Di
   }
   build.target = find_target(build.stages, options.target, sink);
 
-  Edges edges = resolve_sources(build.stages, commands, sink);
+  Edges edges = resolve_sources(build.stages, commands, document.escape, sink);
   // ONBUILD triggers of a base stage run in the child, with their sources.
   for (std::size_t s = 0; s < build.stages.size(); ++s) {
     const int base = build.stages[s].base_stage;
     if (base < 0) continue;
     for (auto& trigger : onbuild_triggers(commands[base])) {
-      for (int used : resolve_command_sources(trigger, build.stages, nullptr)) {
+      for (int used : resolve_command_sources(trigger, build.stages, document.escape, nullptr)) {
         edges.copies[s].push_back(used);
         build.stages[s].depends_on.push_back(used);
       }

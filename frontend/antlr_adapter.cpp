@@ -272,17 +272,14 @@ std::optional<HeredocMarkerSyntax> GrammarSession::heredoc_marker(std::string_vi
     return std::nullopt;
   }
   HeredocMarkerSyntax marker;
-  const auto digits = (*context)->H_DIGIT();
-  if (!digits.empty()) {
-    marker.fd = m_impl->span(digits.front()->getSymbol(), digits.back()->getSymbol());
+  if (antlr4::tree::TerminalNode* digits = (*context)->H_DIGITS()) {
+    marker.fd = m_impl->span(digits->getSymbol());
   }
   marker.chomp = (*context)->H_DASH() != nullptr;
-  DockerfileParser::HeredocNameContext* name = (*context)->heredocName();
-  if (name->children.empty()) {
-    const std::size_t at = m_impl->stream.byte_offset(name->getStart()->getStartIndex());
-    marker.name = {at, at};
+  if (antlr4::tree::TerminalNode* name = (*context)->H_NAME()) {
+    marker.name = m_impl->span(name->getSymbol());
   } else {
-    marker.name = m_impl->span(name);
+    marker.name = {word.size(), word.size()};
   }
   return marker;
 }

@@ -90,12 +90,6 @@ void set_arg(std::vector<ArgValue>& args, ArgValue value) {
   args.push_back(std::move(value));
 }
 
-// `$` anywhere but at the end means a variable (BuildKit's check for --from).
-bool uses_variable(std::string_view text) {
-  const auto dollar = text.find('$');
-  return dollar != std::string_view::npos && dollar != text.size() - 1;
-}
-
 bool dispatch_arg(ArgCommand& command, StageState& state, const DispatchContext& context) {
   bool ok = true;
   for (auto& decl : command.args) {
@@ -212,11 +206,6 @@ bool dispatch_command(Command& command, StageState& state, const DispatchContext
           ok = expander.word(c.chmod) && ok;
           return expander.word(c.checksum) && ok;
         } else if constexpr (std::is_same_v<T, CopyCommand>) {
-          if (c.from && uses_variable(c.from->raw)) {
-            return expander.fail("expansion", c.from->where,
-                                 "variable expansion is not supported for --from, define a new stage with FROM "
-                                 "using ARG from global scope as a workaround");
-          }
           bool ok = dispatch_copy_files(c.files, expander);
           ok = expander.word(c.chown) && ok;
           return expander.word(c.chmod) && ok;

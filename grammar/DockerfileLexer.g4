@@ -106,10 +106,26 @@ mode FIELDS_MODE;
 F_SPACE : [\t\u000B\f\r ]+ ;
 F_FIELD : ~[\t\u000B\f\r ]+ ;
 
-// ---- One heredoc candidate word, matched like ^(\d*)<<(-?)\s*([^<]*)$.
+// ---- One heredoc candidate word, matched like ^(\d*)<<(-?)\s*([^<]*)$ in a
+// few tokens whatever its length: modes track the part of the pattern.
 mode HEREDOC_MODE;
-H_DIGIT : [0-9] ;
-H_LT    : '<' ;
-H_DASH  : '-' ;
-H_SPACE : [\t\n\f\r ] ;
-H_OTHER : ~[0-9<\-\t\n\f\r ] ;
+H_DIGITS   : [0-9]+ ;
+H_OPERATOR : '<<' -> mode(HEREDOC_AFTER) ;
+H_BAD      : . ;
+
+mode HEREDOC_AFTER;
+H_DASH     : '-' -> mode(HEREDOC_DASHED) ;
+H_SPACES   : HEREDOC_BLANK+ -> mode(HEREDOC_NAME) ;
+H_NAME     : ~[\-<\t\n\f\r ] ~[<]* -> mode(HEREDOC_NAME) ;
+HA_BAD     : . -> type(H_BAD) ;
+
+mode HEREDOC_DASHED;
+HD_SPACES  : HEREDOC_BLANK+ -> type(H_SPACES), mode(HEREDOC_NAME) ;
+HD_NAME    : ~[<\t\n\f\r ] ~[<]* -> type(H_NAME), mode(HEREDOC_NAME) ;
+HD_BAD     : . -> type(H_BAD) ;
+
+mode HEREDOC_NAME;
+HN_NAME    : ~[<]+ -> type(H_NAME) ;
+HN_BAD     : . -> type(H_BAD) ;
+
+fragment HEREDOC_BLANK : [\t\n\f\r ] ;

@@ -32,5 +32,4 @@ namePart  : W_TEXT | W_DQ DQ_TEXT? DQ_END? | W_SQ SQ_TEXT? SQ_END? ;
 fieldList : F_SPACE? ( F_FIELD ( F_SPACE F_FIELD )* F_SPACE? )? EOF ;
 
 // [fd]<<[-] [blanks] name
-heredocMarker : H_DIGIT* H_LT H_LT H_DASH? H_SPACE* heredocName EOF ;
-heredocName   : ( H_DIGIT | H_DASH | H_SPACE | H_OTHER )* ;
+heredocMarker : H_DIGITS? H_OPERATOR H_DASH? H_SPACES? H_NAME? EOF ;

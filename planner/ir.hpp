@@ -65,7 +65,7 @@ struct Base {
 
 struct PackageRequest {
   std::string name;
-  std::string version; // "=1.2-3" pin without '='; empty = candidate
+  std::string version; // "=1.2-3" pin without '='; may end in '*' (apt's version glob); empty = candidate
   std::string arch;    // "name:arch"; empty = native
   std::string suite;   // "name/suite"; empty = default
   friend bool operator==(const PackageRequest&, const PackageRequest&) = default;

@@ -7,6 +7,8 @@
 #include <archive_entry.h>
 #include <zlib.h>
 
+#include "support/sha256.hpp"
+
 namespace distill::backend::layer {
 
 using support::fail;
@@ -218,6 +220,56 @@ Result<std::unique_ptr<Compressor>> make_compressor(Compression compression, Byt
   }
   }
   return fail("unknown compression");
+}
+
+Result<StreamInfo> decompress_file(const std::filesystem::path& path, const ByteSink& sink) {
+  struct Free {
+    void operator()(archive* a) const { archive_read_free(a); }
+  };
+  std::unique_ptr<archive, Free> a(archive_read_new());
+  if (!a) {
+    return fail("cannot allocate a libarchive reader");
+  }
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_raw(a.get());
+  auto error = [&](std::string_view what) {
+    const char* text = archive_error_string(a.get());
+    return fail("{} {}: {}", what, path.string(), text != nullptr ? text : "unknown error");
+  };
+  if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    return error("opening");
+  }
+  archive_entry* entry = nullptr;
+  StreamInfo info;
+  support::Sha256 hash;
+  const int rc = archive_read_next_header(a.get(), &entry);
+  if (rc == ARCHIVE_EOF) {
+    info.sha256 = hash.hex_digest(); // an empty blob
+    return info;
+  }
+  if (rc != ARCHIVE_OK) {
+    return error("reading");
+  }
+  std::vector<char> buffer(k_out_chunk);
+  while (true) {
+    const auto n = archive_read_data(a.get(), buffer.data(), buffer.size());
+    if (n < 0) {
+      return error("decompressing");
+    }
+    if (n == 0) {
+      break;
+    }
+    const std::string_view chunk(buffer.data(), static_cast<std::size_t>(n));
+    hash.update(chunk);
+    info.size += chunk.size();
+    if (sink) {
+      if (auto sent = sink(chunk); !sent) {
+        return std::unexpected(sent.error());
+      }
+    }
+  }
+  info.sha256 = hash.hex_digest();
+  return info;
 }
 
 } // namespace distill::backend::layer

@@ -2,6 +2,8 @@
 
 #include "support/error.hpp"
 
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,5 +43,20 @@ public:
 // library cannot be initialised.
 support::Result<std::unique_ptr<Compressor>> make_compressor(Compression compression, ByteSink sink,
                                                              int level = 0);
+
+} // namespace distill::backend::layer
+
+namespace distill::backend::layer {
+
+// What a decompression pass saw.
+struct StreamInfo {
+  std::string sha256;     // lower-case hex of the decompressed bytes
+  std::uint64_t size = 0; // decompressed bytes
+};
+
+// Streams the decompressed bytes of a blob file (gzip, zstd, xz, bzip2 or
+// plain, detected from the bytes) into `sink` (may be empty to only hash).
+// Fails on a damaged stream or an I/O error.
+support::Result<StreamInfo> decompress_file(const std::filesystem::path& path, const ByteSink& sink);
 
 } // namespace distill::backend::layer

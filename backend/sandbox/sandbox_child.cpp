@@ -283,7 +283,14 @@ Result<InitPlan> plan_init(const SandboxSpec& spec, const Rootfs& rootfs, Captur
   std::erase_if(user->groups, [&](std::uint32_t g) { return !is_mapped(spec.maps.gids, g); });
   plan.uid = user->uid;
   plan.gid = user->gid;
-  plan.groups = user->groups;
+  // The primary group is also a supplementary one (containerd's fix for
+  // CVE-2023-25173, which BuildKit follows).
+  plan.groups = {user->gid};
+  for (const auto g : user->groups) {
+    if (g != user->gid) {
+      plan.groups.push_back(g);
+    }
+  }
   plan.workdir = run.workdir.empty() ? "/" : run.workdir;
   if (auto made = make_workdir(rootfs.root, plan.workdir, *user); !made) {
     return std::unexpected(made.error());

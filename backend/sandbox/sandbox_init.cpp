@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <cstdio>
 
 #include <fcntl.h>
 #include <grp.h>
@@ -47,7 +48,48 @@ bool remount_readonly(const std::string& target) {
   return ::mount(nullptr, target.c_str(), nullptr, flags, nullptr) == 0;
 }
 
-void bind(const InitPlan& plan, const std::string& source, const std::string& target,
+// Remounts `target` and every mount below it read-only; false when one refuses.
+bool remount_tree_readonly(const std::string& target) {
+  auto text = read_all(Fd(::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)).get());
+  if (!text || !remount_readonly(target)) {
+    return false;
+  }
+  std::size_t pos = 0;
+  while (pos < text->size()) {
+    auto end = text->find('\n', pos);
+    if (end == std::string::npos) {
+      end = text->size();
+    }
+    const std::string line = text->substr(pos, end - pos);
+    pos = end + 1;
+    // Field 5 is the mount point, with spaces and such escaped as \ooo.
+    std::size_t field = 0;
+    std::size_t start = 0;
+    for (int i = 0; i < 4 && start != std::string::npos; ++i) {
+      start = line.find(' ', start);
+      start = start == std::string::npos ? start : start + 1;
+    }
+    if (start == std::string::npos) {
+      continue;
+    }
+    field = line.find(' ', start);
+    std::string point;
+    for (std::size_t i = start; i < field && i < line.size(); ++i) {
+      if (line[i] == '\\' && i + 3 < line.size()) {
+        point += static_cast<char>(std::stoi(line.substr(i + 1, 3), nullptr, 8));
+        i += 3;
+      } else {
+        point += line[i];
+      }
+    }
+    if (point.starts_with(target + "/") && !remount_readonly(point)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void bind_mount(const InitPlan& plan, const std::string& source, const std::string& target,
           bool readonly) {
   must_mount(plan, source.c_str(), target, nullptr, MS_BIND | MS_REC, nullptr);
   if (readonly && !remount_readonly(target)) {
@@ -115,7 +157,7 @@ void setup_proc_sys(const InitPlan& plan) {
   // host's network bind the host's /sys instead, and drop it if it cannot be
   // made read-only.
   if (::mount("/sys", sys.c_str(), nullptr, MS_BIND | MS_REC, nullptr) == 0 &&
-      !remount_readonly(sys)) {
+      !remount_tree_readonly(sys)) {
     ::umount2(sys.c_str(), MNT_DETACH);
   }
 }
@@ -129,7 +171,7 @@ void setup_run_mounts(const InitPlan& plan) {
     ++index;
     switch (m.type) {
     case planner::MountType::cache:
-      bind(plan, rm.cache_dir.string(), rm.host_target, m.readonly);
+      bind_mount(plan, rm.cache_dir.string(), rm.host_target, m.readonly);
       break;
     case planner::MountType::tmpfs: {
       std::string data = "mode=1777";
@@ -151,14 +193,14 @@ void setup_run_mounts(const InitPlan& plan) {
           ::fchown(fd.get(), m.uid, m.gid) != 0 || ::fchmod(fd.get(), m.mode) != 0) {
         die(plan, "writing secret " + m.secret_id);
       }
-      bind(plan, file, rm.host_target, true);
+      bind_mount(plan, file, rm.host_target, true);
       break;
     }
     case planner::MountType::bind: {
       struct stat st {};
       ::stat(m.source.c_str(), &st);
       if (m.readonly || !S_ISDIR(st.st_mode)) {
-        bind(plan, m.source.string(), rm.host_target, m.readonly);
+        bind_mount(plan, m.source.string(), rm.host_target, m.readonly);
         break;
       }
       // Writable bind: writes land in a scratch upper directory and are dropped.
@@ -256,10 +298,10 @@ void enter_root(const InitPlan& plan) {
   setup_dev(plan);
   setup_proc_sys(plan);
   if (!plan.hosts_target.empty()) {
-    bind(plan, "/etc/hosts", plan.hosts_target, true);
+    bind_mount(plan, "/etc/hosts", plan.hosts_target, true);
   }
   if (!plan.resolv_target.empty()) {
-    bind(plan, "/etc/resolv.conf", plan.resolv_target, true);
+    bind_mount(plan, "/etc/resolv.conf", plan.resolv_target, true);
   }
   setup_run_mounts(plan);
   enter_root(plan);

@@ -116,7 +116,7 @@ Result<ExecUser> resolve_user(std::string_view spec, std::string_view passwd,
     });
   }
   if (user.home.empty()) {
-    user.home = "/";
+    user.home.assign(1, '/');
   }
   return user;
 }

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include <fnmatch.h>
+
 #include <fmt/format.h>
 
 namespace distill::planner::debian {
@@ -106,9 +108,14 @@ support::Result<void> pin(Engine& engine, const PackageIndex& index, Key key, co
   Universe& u = engine.universe();
   KeyInfo& k = u.info(key);
   if (!request.version.empty()) {
-    auto it = std::find_if(k.versions.begin(), k.versions.end(),
-                           [&](const Package* v) { return v->version == request.version; });
-    if (it == k.versions.end() && k.current != nullptr && k.current->version == request.version) {
+    // apt matches "=1.2*" (any of * ? [) as a glob: the highest match wins.
+    const bool glob = request.version.find_first_of("*?[") != std::string::npos;
+    auto matches = [&](const Package* v) {
+      return glob ? ::fnmatch(request.version.c_str(), std::string(v->version).c_str(), 0) == 0
+                  : v->version == request.version;
+    };
+    auto it = std::find_if(k.versions.begin(), k.versions.end(), matches);
+    if (it == k.versions.end() && k.current != nullptr && matches(k.current)) {
       k.state.candidate = k.current;
       return {};
     }

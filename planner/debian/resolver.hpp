@@ -19,7 +19,7 @@ namespace distill::planner::debian {
 struct Request {
   std::string name;
   std::string arch;    // empty: the native architecture
-  std::string version; // "=version" pin; empty when unpinned
+  std::string version; // "=version" pin (a glob with * ? [ as in apt); empty when unpinned
   std::string release; // "/suite" pin; empty when unpinned
 };
 

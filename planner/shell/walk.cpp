@@ -63,27 +63,30 @@ struct Walker {
     }
   }
 
+  void pipeline(const Pipeline& pipe, const FlatCommand& context, Connector next, bool background) {
+    for (std::size_t c = 0; c < pipe.commands.size(); ++c) {
+      FlatCommand flat = context;
+      flat.before = c > 0 ? Connector::pipe : next;
+      flat.in_pipeline = context.in_pipeline || pipe.commands.size() > 1;
+      flat.background = context.background || background;
+      flat.negated = context.negated || pipe.negated;
+      const Command& command = pipe.commands[c];
+      if (command.kind == Command::Kind::simple) {
+        simple(command.simple, flat);
+      } else {
+        compound(command, flat);
+      }
+    }
+  }
+
   void list(const List& commands, FlatCommand context) {
     Connector next = context.before;
     for (const AndOr& item : commands.items) {
       for (std::size_t p = 0; p < item.pipelines.size(); ++p) {
-        const Pipeline& pipeline = item.pipelines[p];
         if (p > 0) {
           next = item.ops[p - 1] == AndOrOp::and_if ? Connector::and_if : Connector::or_if;
         }
-        for (std::size_t c = 0; c < pipeline.commands.size(); ++c) {
-          FlatCommand flat = context;
-          flat.before = c > 0 ? Connector::pipe : next;
-          flat.in_pipeline = context.in_pipeline || pipeline.commands.size() > 1;
-          flat.background = context.background || item.background;
-          flat.negated = context.negated || pipeline.negated;
-          const Command& command = pipeline.commands[c];
-          if (command.kind == Command::Kind::simple) {
-            simple(command.simple, flat);
-          } else {
-            compound(command, flat);
-          }
-        }
+        pipeline(item.pipelines[p], context, next, item.background);
       }
       next = item.terminator == '&'    ? Connector::background
              : item.terminator == '\n' ? Connector::newline
@@ -97,6 +100,12 @@ struct Walker {
 std::vector<FlatCommand> flatten(const Script& script) {
   Walker walker;
   walker.list(script.list, FlatCommand{});
+  return walker.out;
+}
+
+std::vector<FlatCommand> flatten(const Pipeline& pipeline) {
+  Walker walker;
+  walker.pipeline(pipeline, FlatCommand{}, Connector::first, false);
   return walker.out;
 }
 

@@ -41,8 +41,13 @@ struct FlatCommand {
 };
 
 // Every simple command of `script`, in source order (a command substitution's
-// commands come before the command that uses them).
+// commands come before the command that uses them). The pointers point into
+// `script`, which must outlive the result. Commands inside backquotes carry
+// offsets relative to the backquoted text.
 std::vector<FlatCommand> flatten(const Script& script);
+
+// The same for one pipeline of a script (depth counts from the pipeline).
+std::vector<FlatCommand> flatten(const Pipeline& pipeline);
 
 // The shell options a script sets with `set` (the planner cares about these).
 struct ShellOptions {

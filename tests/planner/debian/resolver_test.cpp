@@ -146,6 +146,7 @@ TEST(Resolver, EpochsTildesAndCandidates) {
   EXPECT_EQ(names(resolve(index, nullptr, requests({"user"}))),
             (std::vector<std::string>{"app=1.0~rc2", "tool=1:1.0", "user=1"}));
   EXPECT_EQ(names(resolve(index, nullptr, requests({"app=1.0~rc1"}))), (std::vector<std::string>{"app=1.0~rc1"}));
+  EXPECT_EQ(names(resolve(index, nullptr, requests({"tool=2*"}))), (std::vector<std::string>{"tool=2.0"}));
   auto missing = resolve(index, nullptr, requests({"app=3"}));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message, "version '3' for 'app' was not found (available: 1.0~rc2, 1.0~rc1)");

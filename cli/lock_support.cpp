@@ -1,0 +1,93 @@
+#include "cli/lock_support.hpp"
+
+#include "backend/build/lockfile_io.hpp"
+#include "planner/debian/lockfile.hpp"
+#include "support/atomic_file.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+namespace distill::cli {
+
+std::filesystem::path lockfile_path(const std::filesystem::path& dockerfile) {
+  const auto dir = dockerfile.parent_path();
+  return (dir.empty() ? std::filesystem::path(".") : dir) / "distill.lock";
+}
+
+std::string lock_inputs_hash(const LoadedPlan& loaded, const LockSettings& settings) {
+  std::map<std::string, std::string> inputs{
+      {"plan-inputs", loaded.inputs_hash},
+      {"mirror", settings.mirror},
+      {"profile", settings.minimal ? "minimal" : "compat"},
+  };
+  return planner::debian::inputs_hash(inputs);
+}
+
+support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, const LockSettings& settings,
+                                                  backend::fetch::Fetcher& fetcher,
+                                                  const backend::fetch::Cache& cache, Progress& progress) {
+  const auto path = lockfile_path(settings.dockerfile);
+  const auto hash = lock_inputs_hash(loaded, settings);
+  std::error_code ec;
+  if (!settings.update && std::filesystem::exists(path, ec)) {
+    auto text = support::read_file(path);
+    if (!text) {
+      return std::unexpected(text.error());
+    }
+    auto lockfile = planner::debian::parse_lockfile(*text, path.string());
+    if (!lockfile) {
+      return std::unexpected(lockfile.error());
+    }
+    if (lockfile->inputs_hash == hash) {
+      auto lock = backend::build::from_lockfile(loaded.plan, *lockfile);
+      if (!lock) {
+        return std::unexpected(lock.error());
+      }
+      for (auto& [index, stage] : lock->stages) {
+        (void)index;
+        stage.minimal = settings.minimal;
+      }
+      progress.line(fmt::format("using {}", path.string()));
+      return LockOutcome{std::move(*lock), false, true};
+    }
+    if (settings.locked) {
+      return support::fail("{} is stale: the Dockerfile, build arguments or options changed since it was "
+                           "written (run 'distill lock', or build without --locked)",
+                           path.string());
+    }
+  } else if (settings.locked) {
+    return support::fail("{} does not exist and --locked forbids creating it (run 'distill lock')", path.string());
+  }
+  backend::archive::MirrorOverride mirrors;
+  if (!settings.mirror.empty()) {
+    mirrors.mirrors.push_back(settings.mirror);
+  }
+  if (!settings.keyring.empty()) {
+    mirrors.keyrings.push_back(settings.keyring);
+  }
+  backend::build::LockRequest request;
+  request.plan = &loaded.plan;
+  request.sources = backend::archive::sources_context_from_env(mirrors, settings.context);
+  request.fetcher = &fetcher;
+  request.cache = &cache;
+  request.minimal = settings.minimal;
+  request.log = [&](std::string_view line) { progress.line(line); };
+  auto lock = backend::build::lock_plan(request);
+  if (!lock) {
+    return std::unexpected(lock.error());
+  }
+  LockOutcome outcome{std::move(*lock), false, false};
+  const bool has_packages = !outcome.lock.stages.empty();
+  if (has_packages) {
+    const auto lockfile = backend::build::to_lockfile(loaded.plan, outcome.lock, hash);
+    if (auto written = support::write_file_atomic(path, planner::debian::to_json(lockfile)); !written) {
+      return std::unexpected(written.error());
+    }
+    outcome.written = true;
+    progress.line(fmt::format("wrote {}", path.string()));
+  }
+  return outcome;
+}
+
+} // namespace distill::cli
