@@ -1,0 +1,169 @@
+// `distill build` end to end on examples/, against the host's configured
+// Debian mirror (skipped when it cannot be reached): the image is checked
+// with skopeo and umoci, run with podman, and rebuilt elsewhere to the same
+// digest.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool have(const char* tool) {
+  return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+// One shared download cache for the whole suite, so the .debs come once.
+fs::path shared_cache() { return fs::path(DISTILL_BINARY_DIR) / "test-cache"; }
+
+class BuildE2E : public testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    // The mirror is reachable when apt's own sources answer; a short probe.
+    const int rc = std::system("timeout 20 apt-get -o Debug::NoLocking=1 -o Dir::State::Lists=/tmp/distill-probe-lists "
+                               "-o Dir::Cache=/tmp/distill-probe-cache -q update >/dev/null 2>&1");
+    s_online = rc == 0;
+  }
+
+  void SetUp() override {
+    if (!s_online) {
+      GTEST_SKIP() << "the host's Debian mirror is unreachable; skipping live build tests";
+    }
+    m_dir = fs::temp_directory_path() / ("distill-build-e2e-" + std::to_string(::getpid()) + "-" +
+                                         testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir);
+  }
+  void TearDown() override {
+    if (!m_dir.empty()) {
+      fs::remove_all(m_dir);
+    }
+  }
+
+  // Copies an example into the test directory (so its lock is written there).
+  fs::path example(const std::string& name, const std::string& as) {
+    const fs::path to = m_dir / as;
+    fs::copy(fs::path(DISTILL_SOURCE_DIR) / "examples" / name, to, fs::copy_options::recursive);
+    return to;
+  }
+
+  Run run(const std::string& command_line, const std::string& env = "") {
+    const std::string command = "cd '" + m_dir.string() + "' && env XDG_CACHE_HOME='" +
+                                shared_cache().string() + "' XDG_DATA_HOME='" + (m_dir / "data").string() +
+                                "' " + env + " " + command_line + " >'" + (m_dir / "out").string() + "' 2>'" +
+                                (m_dir / "err").string() + "'";
+    const int raw = std::system(command.c_str());
+    Run result;
+    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    result.out = slurp(m_dir / "out");
+    result.err = slurp(m_dir / "err");
+    return result;
+  }
+
+  std::string distill(const std::string& args) { return std::string("'") + DISTILL_BINARY + "' " + args; }
+
+  fs::path m_dir;
+  static inline bool s_online = false;
+};
+
+TEST_F(BuildE2E, DebianServiceBuildsChecksAndRuns) {
+  const auto context = example("debian-service", "ctx");
+  const auto built = run(distill("build --progress=plain -t service:1 -o type=oci-layout,dest=" +
+                                 (m_dir / "layout").string() + " -o type=docker,dest=" +
+                                 (m_dir / "image.tar").string() + " " + context.string()));
+  ASSERT_EQ(built.status, 0) << built.err;
+  const std::string digest = built.out.substr(0, built.out.find('\n'));
+  ASSERT_TRUE(digest.starts_with("sha256:")) << built.out;
+  EXPECT_TRUE(fs::exists(context / "distill.lock"));
+
+  if (have("skopeo")) {
+    const auto inspect = run("skopeo inspect --raw oci:" + (m_dir / "layout").string() + ":service:1");
+    ASSERT_EQ(inspect.status, 0) << inspect.err;
+    const auto manifest = nlohmann::json::parse(inspect.out);
+    EXPECT_GT(manifest["layers"].size(), 3u);
+    const auto config = run("skopeo inspect --config oci:" + (m_dir / "layout").string() + ":service:1");
+    ASSERT_EQ(config.status, 0) << config.err;
+    const auto image = nlohmann::json::parse(config.out);
+    EXPECT_EQ(image["config"]["User"], "app");
+    EXPECT_EQ(image["config"]["WorkingDir"], "/home/app");
+    EXPECT_EQ(image["config"]["Cmd"][0], "/usr/local/bin/probe");
+    const auto docker = run("skopeo inspect docker-archive:" + (m_dir / "image.tar").string());
+    EXPECT_EQ(docker.status, 0) << docker.err;
+  }
+  if (have("umoci")) {
+    const auto unpacked = run("umoci unpack --rootless --image " + (m_dir / "layout").string() +
+                              ":service:1 " + (m_dir / "bundle").string());
+    ASSERT_EQ(unpacked.status, 0) << unpacked.err;
+    const fs::path rootfs = m_dir / "bundle/rootfs";
+    EXPECT_TRUE(fs::exists(rootfs / "usr/bin/curl"));
+    EXPECT_TRUE(fs::is_symlink(rootfs / "bin"));
+    EXPECT_TRUE(fs::exists(rootfs / "etc/ssl/certs/ca-certificates.crt"));
+    EXPECT_TRUE(fs::exists(rootfs / "usr/local/bin/probe"));
+    EXPECT_NE(slurp(rootfs / "etc/passwd").find("\napp:"), std::string::npos);
+    EXPECT_TRUE(fs::exists(rootfs / "var/lib/dpkg/status.d/curl") || fs::exists(rootfs / "var/lib/dpkg/status"));
+  }
+  if (have("podman") && have("runc") && ::geteuid() == 0) {
+    const auto ran = run("podman run --rm --runtime runc --network=none --ulimit nofile=1024:1024 "
+                         "--ulimit nproc=1024:1024 oci:" + (m_dir / "layout").string() +
+                         ":service:1 curl --version");
+    EXPECT_EQ(ran.status, 0) << ran.err;
+    EXPECT_NE(ran.out.find("curl "), std::string::npos) << ran.out;
+  }
+}
+
+TEST_F(BuildE2E, TwoBuildsInDifferentPlacesGiveOneDigest) {
+  const auto first_context = example("debian-service", "one");
+  const auto first = run(distill("build --progress=plain -t twice:1 " + first_context.string()));
+  ASSERT_EQ(first.status, 0) << first.err;
+  const auto second_context = example("debian-service", "elsewhere/two");
+  // Another clock, umask and store: the digest must not move.
+  const auto second = run("umask 077 && " + distill("build --progress=plain --no-cache -t twice:1 " +
+                                                     second_context.string()),
+                          "TZ=Asia/Tokyo XDG_DATA_HOME='" + (m_dir / "data2").string() + "'");
+  ASSERT_EQ(second.status, 0) << second.err;
+  EXPECT_EQ(first.out.substr(0, 71), second.out.substr(0, 71));
+  EXPECT_EQ(slurp(first_context / "distill.lock"), slurp(second_context / "distill.lock"));
+}
+
+TEST_F(BuildE2E, LockedBuildFailsOnAStaleLock) {
+  const auto context = example("debian-service", "ctx");
+  ASSERT_EQ(run(distill("lock " + context.string())).status, 0);
+  {
+    std::ofstream(context / "Dockerfile", std::ios::app) << "LABEL changed=yes\n";
+  }
+  const auto locked = run(distill("build --locked " + context.string()));
+  EXPECT_EQ(locked.status, 1);
+  EXPECT_NE(locked.err.find("stale"), std::string::npos) << locked.err;
+}
+
+TEST_F(BuildE2E, BadDockerfileIsALocatedError) {
+  fs::create_directories(m_dir / "bad");
+  std::ofstream(m_dir / "bad/Dockerfile") << "FROM debian:bookworm\nRUNN apt-get update\n";
+  const auto result = run(distill("build " + (m_dir / "bad").string()));
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.err.find("Dockerfile:2:1: error: unknown instruction: RUNN"), std::string::npos) << result.err;
+}
+
+} // namespace
