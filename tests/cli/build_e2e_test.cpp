@@ -42,8 +42,10 @@ class BuildE2E : public testing::Test {
 protected:
   static void SetUpTestSuite() {
     // The mirror is reachable when apt's own sources answer; a short probe.
-    const int rc = std::system("timeout 20 apt-get -o Debug::NoLocking=1 -o Dir::State::Lists=/tmp/distill-probe-lists "
-                               "-o Dir::Cache=/tmp/distill-probe-cache -q update >/dev/null 2>&1");
+    const int rc = std::system(
+        "d=$(mktemp -d) && mkdir -p $d/lists/partial $d/cache/archives/partial && "
+        "timeout 60 apt-get -o Debug::NoLocking=1 -o Dir::State::Lists=$d/lists -o Dir::Cache=$d/cache "
+        "-o Dir::State::status=/dev/null -q update >/dev/null 2>&1; r=$?; rm -rf $d; exit $r");
     s_online = rc == 0;
   }
 
