@@ -1,0 +1,80 @@
+#pragma once
+
+// Internal to the RUN rewrite: the top-level commands of a script ("units"),
+// what each is (an apt step, a file idiom, a no-op, replayable shell state,
+// or other shell), and what shell state the other ones leave behind.
+
+#include "planner/rewrite/apt_command.hpp"
+#include "planner/rewrite/run_rewrite.hpp"
+#include "planner/shell/syntax.hpp"
+#include "planner/shell/walk.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace distill::planner::rewrite::detail {
+
+enum class UnitKind {
+  apt,     // an apt step with a declarative form
+  file_op, // a file idiom with a declarative form
+  noop,    // changes nothing the image keeps: apt-get update, true, echo to the log
+  state,   // shell state that can be replayed: set -e, X=literal, export X=literal, cd /dir,
+           // and commands that only compute variables (ARCH="$(dpkg --print-architecture)", case ...)
+  other,   // everything else: stays shell
+};
+
+// Shell state a command leaves for the commands after it.
+struct Effects {
+  std::set<std::string> variables; // assigned from something only running the script knows
+  std::set<std::string> functions;
+  bool environment = false; // exported a dynamic value
+  bool cwd = false;         // changed directory to an unknown place
+  bool global = false;      // source, eval, trap, alias, exec, ...
+};
+
+// The lines that recreate literal shell state at the start of a later piece.
+struct Replay {
+  std::vector<std::string> lines; // set -eux, X='v', export X='v', unset X
+  std::string cwd;                // the directory, when it differs from WORKDIR
+
+  std::string render(const std::string& workdir) const;
+};
+
+struct Unit {
+  std::size_t begin = 0, end = 0;  // offsets into the script
+  std::size_t item = 0;            // index of its and-or list
+  std::size_t first = 0, last = 0; // its pipelines within the and-or list
+  UnitKind kind = UnitKind::other;
+  AptCommand apt;                  // apt steps (also refused ones)
+  std::vector<Op> ops;             // file_op: the ops; apt clean by rm: the Remove ops
+  bool strict = false;             // a failure would fail the step
+  bool in_or_chain = false;        // its and-or list has a `||` outside the unit
+  bool errexit = false;            // set -e was on
+  bool lifted = false;
+  bool is_update = false;
+  bool needs_lists = false;        // reads apt's lists (install, upgrade, apt-cache, ...)
+  bool fetches_lists = false;      // runs apt-get update
+  bool cleans_lists = false;       // removes /var/lib/apt/lists
+  bool touches_apt = false;        // runs an apt or dpkg command that changes packages or marks
+  int install_commands = 0;        // apt install commands inside
+  std::string refusal, cause;      // why it is not lifted
+  std::string sources_change;      // it changes apt's sources: the command
+  Effects effects;                 // other: state left behind
+  std::set<std::string> reads;     // variables it refers to
+  std::set<std::string> calls;     // command names it runs
+  std::vector<std::string> findings;
+  Replay replay;                   // literal state before it
+  bool saved_reference = false;    // it reads a variable recorded by save_manual
+  bool guard = false;              // a replayable check that can fail the step (`exit 1` in a case)
+};
+
+struct UnitContext {
+  const RunScriptContext* run = nullptr;
+  std::vector<std::string> saved_manual; // variables recorded by `NAME="$(apt-mark showmanual)"`
+};
+
+// Splits the script's top-level list into units and classifies them.
+std::vector<Unit> read_units(const shell::Script& script, const RunScriptContext& context);
+
+} // namespace distill::planner::rewrite::detail
