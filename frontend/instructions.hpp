@@ -170,6 +170,7 @@ struct MaintainerCommand {
 struct ExposeCommand {
   std::vector<Word> ports;                 // as written, one per word
   std::vector<std::string> expanded_ports; // after analyze(): expanded and split (one word may give several)
+  std::vector<std::string> normalized_ports; // after analyze(): "80/tcp", ranges expanded, host parts dropped, unique
   SourceRange where;
   SourceRange keyword_where;
   std::string keyword;
@@ -249,6 +250,7 @@ struct ArgCommand {
 
 struct StopsignalCommand {
   Word signal;
+  int number = 0;   // after analyze(): the signal number (Linux), 0 when invalid
   SourceRange where;
   SourceRange keyword_where;
   std::string keyword;

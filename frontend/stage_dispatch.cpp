@@ -1,10 +1,12 @@
 #include "frontend/stage_dispatch.hpp"
 
+#include "frontend/config_values.hpp"
 #include "frontend/go_path.hpp"
 #include "frontend/go_quote.hpp"
 #include "frontend/run_mount.hpp"
 #include "frontend/typed_support.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace distill::frontend {
@@ -220,6 +222,19 @@ bool dispatch_command(Command& command, StageState& state, const DispatchContext
             }
             c.expanded_ports.insert(c.expanded_ports.end(), words->begin(), words->end());
           }
+          c.normalized_ports.clear();
+          for (const auto& spec : c.expanded_ports) {
+            auto keys = expose_port_keys(spec);
+            if (!keys) {
+              ok = expander.fail("invalid-port", c.where, keys.error().message);
+              continue;
+            }
+            for (auto& key : *keys) {
+              if (std::find(c.normalized_ports.begin(), c.normalized_ports.end(), key) == c.normalized_ports.end()) {
+                c.normalized_ports.push_back(std::move(key));
+              }
+            }
+          }
           return ok;
         } else if constexpr (std::is_same_v<T, VolumeCommand>) {
           if (!all_words(expander, c.volumes)) return false;
@@ -239,7 +254,11 @@ bool dispatch_command(Command& command, StageState& state, const DispatchContext
           state.workdir = path.starts_with('/') ? go_clean_path(path) : go_clean_path("/" + state.workdir + "/" + path);
           return true;
         } else if constexpr (std::is_same_v<T, StopsignalCommand>) {
-          return expander.word(c.signal);
+          if (!expander.word(c.signal)) return false;
+          auto number = parse_stop_signal(c.signal.value);
+          if (!number) return expander.fail("invalid-signal", c.signal.where, number.error().message);
+          c.number = *number;
+          return true;
         } else if constexpr (std::is_same_v<T, ShellCommand>) {
           state.shell.clear();
           for (const auto& word : c.shell) state.shell.push_back(word.value);

@@ -247,6 +247,22 @@ TEST(AnalyzeExpansion, PerInstructionRules) {
   EXPECT_EQ(std::get<CmdCommand>(steps[7].command).command.args[0].value, "echo $D");
 }
 
+TEST(AnalyzeExpansion, StopSignalAndExposeValues) {
+  std::vector<Instruction> nodes;
+  nodes.push_back(from("img"));
+  nodes.push_back(env({{"S", "SIGQUIT"}, {"P", "8080-8081 53/UDP"}}));
+  nodes.push_back(instruction("STOPSIGNAL", {}, {"$S"}));
+  nodes.push_back(instruction("EXPOSE", {}, {"$P", "8080"}));
+  nodes.push_back(instruction("STOPSIGNAL", {}, {"SIGNOPE"}));
+  nodes.push_back(instruction("EXPOSE", {}, {"80/xyz"}));
+  auto a = analyze_nodes(std::move(nodes));
+  const auto& steps = a.build.stages[0].steps;
+  EXPECT_EQ(std::get<StopsignalCommand>(steps[1].command).number, 3);
+  EXPECT_EQ(std::get<ExposeCommand>(steps[2].command).normalized_ports,
+            (std::vector<std::string>{"8080/tcp", "8081/tcp", "53/udp"}));
+  EXPECT_EQ(a.errors(), (std::vector<std::string>{"invalid signal: SIGNOPE", "invalid proto: xyz"}));
+}
+
 TEST(AnalyzeExpansion, MountTargetsResolveAgainstWorkdir) {
   std::vector<Instruction> nodes;
   nodes.push_back(from("img"));
