@@ -75,6 +75,13 @@ std::vector<Failure> download(std::vector<Pending>& batch, Fetcher& fetcher, con
       } else if (result.not_found() && p.url_index < p.request->fallback_urls.size()) {
         ++p.url_index;
         next.push_back(&p);
+      } else if (result.too_large) {
+        errors.push_back(Failure{
+            fmt::format("checksum mismatch for {}: expected sha256 {} ({} bytes), got more than {} "
+                        "bytes from {}",
+                        name_of(*p.request), p.request->sha256, *p.request->size,
+                        *p.request->size, requests[i].url),
+            false});
       } else {
         errors.push_back(Failure{result.error->message, result.not_found()});
       }

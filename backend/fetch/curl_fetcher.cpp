@@ -36,6 +36,7 @@ struct Transfer {
   std::uint64_t content_range_start = 0;
   bool has_content_range = false;
   bool body_seen = false;
+  std::string range;        // the Range value while resuming (libcurl keeps the pointer)
   std::string abort_reason; // why our callback stopped the transfer
   Clock::time_point ready_at;
   char error_buffer[CURL_ERROR_SIZE] = {};
@@ -138,6 +139,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   if (t.request->expected_size && t.offset + t.received + n > *t.request->expected_size) {
     t.abort_reason = fmt::format("the file is larger than the expected {} bytes",
                                  *t.request->expected_size);
+    t.result.too_large = true;
     return 0;
   }
   std::size_t written = 0;
@@ -230,7 +232,10 @@ void CurlFetcher::configure(Transfer& t) {
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, m_options.low_speed_limit);
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_options.low_speed_time.count()));
   if (t.offset > 0) {
-    curl_easy_setopt(easy, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(t.offset));
+    // A plain Range header, not CURLOPT_RESUME_FROM: that one fails outright
+    // when the server ignores it, while a 200 is fine (we start over).
+    t.range = fmt::format("{}-", t.offset);
+    curl_easy_setopt(easy, CURLOPT_RANGE, t.range.c_str());
   }
 }
 

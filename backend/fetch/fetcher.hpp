@@ -36,6 +36,7 @@ struct FetchResult {
   std::uint64_t bytes = 0;  // size of the finished file
   int attempts = 0;         // 1 when the first try succeeded
   bool resumed = false;     // some attempt continued a partial file
+  bool too_large = false;   // stopped because the body outgrew expected_size
   std::optional<support::Error> error;
 
   bool ok() const { return !error.has_value(); }

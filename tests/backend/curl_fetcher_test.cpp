@@ -107,7 +107,8 @@ TEST_F(CurlFetcherTest, RetriesOn503) {
   EXPECT_EQ(result.attempts, 3);
   EXPECT_EQ(*support::read_file(request.destination), source(k_packages));
   int unavailable = 0;
-  for (const auto& r : log()["requests"]) {
+  const auto entries = log();
+  for (const auto& r : entries["requests"]) {
     unavailable += r["status"] == 503 ? 1 : 0;
   }
   EXPECT_EQ(unavailable, 2);
