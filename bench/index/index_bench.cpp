@@ -1,14 +1,18 @@
 // Loads Packages files into a PackageIndex and prints the load time and the
-// peak memory. Usage: distill_index_bench [--repeat N] Packages...
+// peak memory; with --resolve, also times resolving those requests (with and
+// without Recommends) on the loaded index.
+// Usage: distill_index_bench [--repeat N] [--resolve "pkg pkg..."]... Packages...
 // (decompressed files; bench/index/run.sh prepares them from the host).
 
 #include "planner/debian/control.hpp"
 #include "planner/debian/package_index.hpp"
+#include "planner/debian/resolver.hpp"
 #include "support/atomic_file.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,9 +38,12 @@ double ms_since(Clock::time_point start) {
 int main(int argc, char** argv) {
   int repeat = 5;
   std::vector<std::string> files;
+  std::vector<std::string> resolves;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (std::strcmp(argv[i], "--resolve") == 0 && i + 1 < argc) {
+      resolves.emplace_back(argv[++i]);
     } else {
       files.emplace_back(argv[i]);
     }
@@ -81,10 +88,11 @@ int main(int argc, char** argv) {
   double best_load = 1e9;
   double worst_load = 0;
   std::size_t packages = 0;
+  PackageIndex index;
   for (int r = 0; r < repeat; ++r) {
     std::vector<std::string> copies = texts; // add() takes ownership
     auto start = Clock::now();
-    PackageIndex index;
+    index = PackageIndex();
     for (std::size_t i = 0; i < copies.size(); ++i) {
       distill::planner::debian::IndexOrigin origin;
       origin.file = files[i];
@@ -105,5 +113,36 @@ int main(int argc, char** argv) {
   std::printf("parse only:  best %.1f ms\n", best_parse);
   std::printf("index load:  best %.1f ms, worst %.1f ms (%d runs)\n", best_load, worst_load, repeat);
   std::printf("peak RSS:    %.1f MB (texts alone %.1f MB)\n", rss_after / 1024.0, rss_before / 1024.0);
+  for (const std::string& line : resolves) {
+    std::vector<distill::planner::debian::Request> requests;
+    std::istringstream words(line);
+    std::string word;
+    while (words >> word) {
+      auto request = distill::planner::debian::parse_request(word);
+      if (!request) {
+        std::fprintf(stderr, "%s\n", request.error().message.c_str());
+        return 1;
+      }
+      requests.push_back(*request);
+    }
+    for (bool recommends : {true, false}) {
+      distill::planner::debian::ResolveOptions options;
+      options.install_recommends = recommends;
+      double best = 1e9;
+      std::size_t count = 0;
+      for (int r = 0; r < repeat; ++r) {
+        auto start = Clock::now();
+        auto result = distill::planner::debian::resolve(index, nullptr, requests, options);
+        best = std::min(best, ms_since(start));
+        if (!result) {
+          std::fprintf(stderr, "%s\n", result.error().message.c_str());
+          return 1;
+        }
+        count = result->install.size();
+      }
+      std::printf("resolve %-28s %s Recommends: %4zu packages, best %.1f ms\n", line.c_str(),
+                  recommends ? "with   " : "without", count, best);
+    }
+  }
   return 0;
 }

@@ -31,5 +31,6 @@ if [ -n "$main" ]; then
   echo "== bookworm main amd64 alone"
   "$build/bench/index/distill_index_bench" "$main"
 fi
-echo "== every host list"
-"$build/bench/index/distill_index_bench" "$tmp"/*
+echo "== every host list, and resolving a few requests on it"
+"$build/bench/index/distill_index_bench" --resolve "curl ca-certificates" --resolve "build-essential" \
+  --resolve "nodejs npm" "$tmp"/*

@@ -393,6 +393,30 @@ bool Engine::skip_old_unsatisfied(Key key, const DepGroup& group) {
   return !is_new;
 }
 
+// apt 2.6 (APT::Get::Upgrade-By-Source-Package) upgrades the installed
+// binaries built from the same source version along with a package, without
+// pulling in their dependencies.
+void Engine::upgrade_same_source(Key key, unsigned depth) {
+  const Package* cand = m_u.candidate(key);
+  if (cand == nullptr || m_u.installed_keys().empty()) {
+    return;
+  }
+  Reason reason;
+  reason.parent = std::string(cand->name);
+  reason.relation = fmt::format("Source: {} (= {})", cand->source, cand->source_version);
+  // Copy: marking can create keys, and with them the lazily built map.
+  const std::vector<Key> siblings = m_u.installed_from_source(cand->source);
+  for (Key other : siblings) {
+    const KeyInfo& o = m_u.info(other);
+    const Package* oc = o.state.candidate;
+    if (other == key || o.state.marked || oc == nullptr || oc == o.current || oc->source != cand->source ||
+        oc->source_version != cand->source_version) {
+      continue;
+    }
+    mark_install(other, false, depth + 1, false, reason);
+  }
+}
+
 bool Engine::install_dependencies(Key key, unsigned depth, const std::vector<DepGroup>& to_install,
                                   bool propagate, bool from_user) {
   const Package* version = m_u.candidate(key);
@@ -510,6 +534,7 @@ bool Engine::mark_install(Key key, bool auto_inst, unsigned depth, bool from_use
   if (!auto_inst) {
     return !has_failed;
   }
+  upgrade_same_source(key, depth);
   // While its dependencies are marked the package counts as protected, so
   // that nothing they pull in can unmark it; `propagate` is whether it was
   // protected before.

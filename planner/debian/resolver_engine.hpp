@@ -65,6 +65,7 @@ private:
   bool upgrade_or_remove(const std::vector<Key>& to_upgrade, unsigned depth, bool propagate, bool from_user,
                          const Reason& reason);
   bool skip_old_unsatisfied(Key key, const DepGroup& group);
+  void upgrade_same_source(Key key, unsigned depth);
   bool install_dependencies(Key key, unsigned depth, const std::vector<DepGroup>& to_install, bool propagate,
                             bool from_user);
 

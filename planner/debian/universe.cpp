@@ -87,25 +87,29 @@ Universe::Universe(const PackageIndex& available, const PackageIndex* installed,
     k.current = same != k.versions.end() ? *same : &p;
     m_installed_keys.push_back(key);
   }
-  // Candidates depend on the installed version, so set them again.
+  // apt's policy with an installed version: the highest pin wins, the newer
+  // version among equal pins, and nothing older than the installed version
+  // below pin 1000 (no silent downgrades).
   for (Key key : m_installed_keys) {
     KeyInfo& k = m_keys[key];
-    const Package* best = k.current;
-    int best_pin = k_installed_pin;
-    if (std::find(k.versions.begin(), k.versions.end(), k.current) != k.versions.end()) {
-      best_pin = std::max(best_pin, m_available.pin_priority(
-                                        static_cast<PackageId>(k.current - m_available.packages().data())));
-    }
+    const Package* best = nullptr;
+    int best_pin = INT_MIN;
     for (const Package* v : k.versions) {
       int pin = m_available.pin_priority(static_cast<PackageId>(v - m_available.packages().data()));
-      bool downgrade = compare_versions(v->version, k.current->version) < 0;
-      if (downgrade && pin < 1000) {
+      if (v != k.current && compare_versions(v->version, k.current->version) < 0 && pin < 1000) {
         break;
       }
-      if (pin > best_pin || (v == k.current && pin >= best_pin)) {
+      if (v == k.current) {
+        pin = std::max(pin, k_installed_pin);
+      }
+      if (pin > best_pin) {
         best = v;
         best_pin = pin;
       }
+    }
+    bool in_index = std::find(k.versions.begin(), k.versions.end(), k.current) != k.versions.end();
+    if (best == nullptr || (!in_index && k_installed_pin > best_pin)) {
+      best = k.current;
     }
     k.policy_candidate = best;
     k.state.candidate = best;
@@ -198,6 +202,18 @@ const std::vector<Key>& Universe::keys_named(std::string_view name) {
   }
   // `name` views the index or the caller's request, both outlive us.
   return m_keys_by_name.emplace(name, std::move(keys)).first->second;
+}
+
+const std::vector<Key>& Universe::installed_from_source(std::string_view source) {
+  if (!m_by_source_done) {
+    m_by_source_done = true;
+    for (Key key : m_installed_keys) {
+      m_installed_by_source[m_keys[key].current->source].push_back(key);
+    }
+  }
+  static const std::vector<Key> k_none;
+  auto it = m_installed_by_source.find(source);
+  return it == m_installed_by_source.end() ? k_none : it->second;
 }
 
 const Package* Universe::install_version(Key key) {

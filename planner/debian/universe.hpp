@@ -79,6 +79,8 @@ public:
   const std::vector<Key>& keys_named(std::string_view name);
   // Every key with an installed version.
   const std::vector<Key>& installed_keys() const { return m_installed_keys; }
+  // The installed keys whose installed version was built from `source`.
+  const std::vector<Key>& installed_from_source(std::string_view source);
 
   KeyInfo& info(Key key) { return m_keys[key]; }
   // How many keys exist so far (they are made on first use).
@@ -131,6 +133,8 @@ private:
   std::unordered_map<std::string_view, std::uint32_t> m_ranks;
   bool m_ranks_done = false;
   std::vector<Key> m_installed_keys;
+  std::unordered_map<std::string_view, std::vector<Key>> m_installed_by_source;
+  bool m_by_source_done = false;
   std::optional<support::Error> m_error;
 };
 

@@ -89,13 +89,22 @@ inline std::string index_fingerprint() {
   return support::sha256_hex(material).substr(0, 16);
 }
 
+inline constexpr const char* k_host_status = "/var/lib/dpkg/status";
+
 struct OracleRequest {
   std::string packages; // space-separated, as on apt-get's command line
   bool recommends;
+  bool host_status = false; // on top of the host's dpkg status instead of an empty one
 };
 
 inline std::string oracle_key(const OracleRequest& r) {
-  return support::sha256_hex(r.packages + (r.recommends ? " +rec" : " -rec")).substr(0, 16);
+  std::string material = r.packages + (r.recommends ? " +rec" : " -rec");
+  if (r.host_status) {
+    struct stat st {};
+    ::stat(k_host_status, &st);
+    material += " status " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtime);
+  }
+  return support::sha256_hex(material).substr(0, 16);
 }
 
 // Runs apt-get -s for every request not cached yet (three at a time) and
@@ -116,7 +125,8 @@ inline std::vector<std::optional<std::set<std::string>>> apt_select(const std::v
     std::string d = shell_quote(dir.string());
     std::string tmp = shell_quote(out.string() + ".tmp");
     std::string command =
-        "apt-get -s -q -o Dir::State::status=" + d + "/status -o Dir::Cache=" + d +
+        "apt-get -s -q -o Dir::State::status=" + (r.host_status ? std::string(k_host_status) : d + "/status") +
+        " -o Dir::Cache=" + d +
         "/apt-cache -o Dir::Cache::pkgcache=" + d + "/apt-cache/pkgcache.bin -o Dir::Cache::srcpkgcache=" + d +
         "/apt-cache/srcpkgcache.bin -o Dir::Etc::preferences=/dev/null -o Dir::Etc::preferencesparts=" + d +
         "/empty.d -o Debug::NoLocking=1 -o APT::Architecture=amd64 -o APT::Architectures::=amd64" +

@@ -246,6 +246,38 @@ TEST(Resolver, InstalledSetUpgradesAndHolds) {
   EXPECT_EQ(names(resolve(index, &*installed, requests({"base"}))), (std::vector<std::string>{}));
 }
 
+TEST(Resolver, InstalledBinariesOfTheSameSourceAreUpgradedAlong) {
+  // apt 2.6's Upgrade-By-Source-Package: installing libfoo-tools 2 (source
+  // foo 2) upgrades the installed libfoo1 built from foo 2 too, but not an
+  // installed binary of another source or source version.
+  PackageIndex index;
+  IndexOrigin main;
+  main.file = "main";
+  main.codename = "bookworm";
+  ASSERT_TRUE(index.add("Package: libfoo1\nSource: foo\nVersion: 1\nArchitecture: amd64\n\n"
+                        "Package: bar\nVersion: 1\nArchitecture: amd64\n",
+                        main));
+  IndexOrigin security;
+  security.file = "security";
+  security.codename = "bookworm-security";
+  ASSERT_TRUE(index.add("Package: libfoo1\nSource: foo\nVersion: 2\nArchitecture: amd64\n\n"
+                        "Package: libfoo-tools\nSource: foo\nVersion: 2\nArchitecture: amd64\n\n"
+                        "Package: foo-doc\nSource: foo (1.9)\nVersion: 1.9\nArchitecture: all\n\n"
+                        "Package: bar\nVersion: 2\nArchitecture: amd64\n",
+                        security));
+  auto installed = parse_status("Package: libfoo1\nStatus: install ok installed\nSource: foo\nVersion: 1\n"
+                                "Architecture: amd64\n\n"
+                                "Package: foo-doc\nStatus: install ok installed\nSource: foo (1.8)\nVersion: 1.8\n"
+                                "Architecture: all\n\n"
+                                "Package: bar\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\n");
+  ASSERT_TRUE(installed);
+  auto r = resolve(index, &*installed, requests({"libfoo-tools"}));
+  EXPECT_EQ(names(r), (std::vector<std::string>{"libfoo-tools=2", "libfoo1=2"}));
+  EXPECT_EQ(reason_of(*r, "libfoo1"), "dependency of libfoo-tools via 'Source: foo (= 2)'");
+  // The newer version of an installed package is its candidate (equal pins).
+  EXPECT_EQ(names(resolve(index, &*installed, requests({"bar"}))), (std::vector<std::string>{"bar=2"}));
+}
+
 TEST(Resolver, UnsatisfiableErrorsNameEveryRejectedCandidate) {
   auto index = make_index("Package: app\nVersion: 1\nArchitecture: amd64\nDepends: lib (>= 3) | virt (>= 1)\n\n"
                           "Package: lib\nVersion: 2\nArchitecture: amd64\n\n"
