@@ -1,6 +1,7 @@
 #include "frontend/analyze.hpp"
 
 #include "frontend/go_quote.hpp"
+#include "frontend/image_reference.hpp"
 #include "frontend/platform_args.hpp"
 #include "frontend/shell_lexer.hpp"
 #include "frontend/stage_dispatch.hpp"
@@ -157,6 +158,14 @@ Stage make_stage(RawStage& raw, int index, const std::vector<Stage>& earlier, co
     stage.base_kind = BaseKind::scratch;
   } else {
     stage.base_kind = BaseKind::image;
+    // Only a base that expanded to something is checked (else it was reported).
+    if (base && !base->result.empty()) {
+      if (auto checked = check_image_reference(stage.base_name); !checked) {
+        report_error(sink, "invalid-reference", stage.from.base.where,
+                     fmt::format("failed to parse stage name {}: {}", go_quote(stage.base_name),
+                                 checked.error().message));
+      }
+    }
   }
   return stage;
 }

@@ -64,3 +64,27 @@ TEST(Platforms, ParseAndNormalize) {
 }
 
 } // namespace
+
+#include "frontend/image_reference.hpp"
+
+namespace {
+
+TEST(ImageReference, AcceptsAndRejectsLikeDistribution) {
+  for (const char* good : {"debian", "debian:bookworm-slim", "library/debian:12", "ghcr.io/owner/image:v1.2.3",
+                           "localhost:5000/a/b", "registry.local/a__b/c-d.e",
+                           "alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                           "node:20-alpine@sha256:0123456789abcdef0123456789abcdef"}) {
+    EXPECT_TRUE(check_image_reference(good).has_value()) << good;
+  }
+  EXPECT_EQ(check_image_reference("Debian").error().message,
+            "invalid reference format: repository name (Debian) must be lowercase");
+  EXPECT_TRUE(check_image_reference("Registry.Local/a").has_value()); // host names may have capitals
+  EXPECT_EQ(check_image_reference("-bad/a").error().message, "invalid reference format");
+  EXPECT_EQ(check_image_reference("debian:").error().message, "invalid reference format");
+  EXPECT_EQ(check_image_reference("deb ian").error().message, "invalid reference format");
+  EXPECT_EQ(check_image_reference("a:b:c").error().message, "invalid reference format");
+  EXPECT_EQ(check_image_reference(std::string(64, 'a')).error().message,
+            "invalid repository name (" + std::string(64, 'a') + "), cannot specify 64-byte hexadecimal strings");
+}
+
+} // namespace
