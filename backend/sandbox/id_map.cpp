@@ -137,6 +137,7 @@ Result<IdMaps> plan_id_maps(IdMapMode mode) {
   if (mode == IdMapMode::single) {
     maps.uids = {IdRange{0, uid, 1}};
     maps.gids = {IdRange{0, gid, 1}};
+    maps.setgroups_allowed = uid == 0;
     return maps;
   }
   if (uid == 0) {
@@ -151,6 +152,7 @@ Result<IdMaps> plan_id_maps(IdMapMode mode) {
   if (sub_uids.empty() || sub_gids.empty()) {
     maps.uids = {IdRange{0, uid, 1}};
     maps.gids = {IdRange{0, gid, 1}};
+    maps.setgroups_allowed = false;
     return maps;
   }
   if (helper_path("newuidmap").empty() || helper_path("newgidmap").empty()) {

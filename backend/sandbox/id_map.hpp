@@ -31,6 +31,7 @@ struct IdMaps {
   std::vector<IdRange> uids;
   std::vector<IdRange> gids;
   bool via_helpers = false; // written by newuidmap/newgidmap rather than directly
+  bool setgroups_allowed = true; // false when an unprivileged writer had to deny setgroups
   bool single() const { return uids.size() == 1 && uids[0].count == 1; }
 };
 

@@ -250,7 +250,7 @@ Result<InitPlan> plan_init(const SandboxSpec& spec, const Rootfs& rootfs, Captur
   plan.root_is_mount = rootfs.overlay;
   plan.own_network = spec.own_network;
   plan.work_dir = spec.work_dir;
-  plan.can_setgroups = !spec.maps.single() || ::geteuid() == 0;
+  plan.can_setgroups = spec.maps.setgroups_allowed;
   const auto& run = *spec.run;
   for (const char* dir : {"/dev", "/proc", "/sys"}) {
     if (auto made = mount_point(rootfs.root, dir, false, rules); !made) {

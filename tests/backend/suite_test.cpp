@@ -108,6 +108,7 @@ TEST_F(SuiteTest, LoadsAVerifiedSuite) {
   EXPECT_EQ(index.text_sha256, support::sha256_hex(index.text));
   EXPECT_EQ(index.sha256, suite.release.files.at(index.path).sha256);
   EXPECT_TRUE(m_cache->contains(index.sha256));
+  EXPECT_TRUE(m_cache->contains(index.text_sha256)); // the next run skips decompression
   EXPECT_TRUE(m_cache->contains(suite.release_sha256));
   // Acquire-By-Hash: the index came from its by-hash path.
   const auto paths = requested_paths();
