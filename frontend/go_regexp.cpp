@@ -8,6 +8,9 @@
 namespace distill::frontend {
 namespace {
 
+constexpr std::size_t k_max_pattern_bytes = 4096;
+constexpr std::size_t k_max_text_bytes = 8192; // longer than any path (PATH_MAX is 4096)
+
 std::vector<char32_t> runes_of(std::string_view text) {
   std::vector<char32_t> out;
   for (std::size_t pos = 0; pos < text.size();) {
@@ -242,6 +245,9 @@ std::wstring widen(std::string_view text) {
 } // namespace
 
 std::optional<GoRegexp> compile_go_regexp(std::string_view go_syntax) {
+  // libstdc++'s regex compiler and matcher recurse per term and per input
+  // character: a pattern this long would overflow the stack.
+  if (go_syntax.size() > k_max_pattern_bytes) return std::nullopt;
   auto translated = Translator(go_syntax).run();
   if (!translated) return std::nullopt;
   try {
@@ -252,6 +258,7 @@ std::optional<GoRegexp> compile_go_regexp(std::string_view go_syntax) {
 }
 
 bool go_regexp_search(const GoRegexp& regexp, std::string_view text) {
+  if (text.size() > k_max_text_bytes) return false;
   const std::wstring wide = widen(text);
   try {
     return std::regex_search(wide, regexp.regex);

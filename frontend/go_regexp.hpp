@@ -18,11 +18,13 @@ struct GoRegexp {
   std::wregex regex;
 };
 
-// Compiles a Go regular expression; nullopt when Go would reject it (or it
-// uses a construct outside the subset above, such as \p{..} or \Q..\E).
+// Compiles a Go regular expression; nullopt when Go would reject it, when it
+// uses a construct outside the subset above (\p{..}, \Q..\E), or when it is
+// longer than 4096 bytes (std::regex recursion would overflow the stack).
 std::optional<GoRegexp> compile_go_regexp(std::string_view go_syntax);
 
-// regexp.MatchString: whether the expression matches anywhere in `text`.
+// regexp.MatchString: whether the expression matches anywhere in `text`
+// (false for a text over 8192 bytes, longer than any path).
 bool go_regexp_search(const GoRegexp& regexp, std::string_view text);
 
 } // namespace distill::frontend

@@ -220,6 +220,13 @@ private:
   }
 
   Step<std::string> process_dollar() {
+    // Go grows its stack; ours is fixed, so nesting (`${a:-${b:-...}}`) is bounded.
+    if (m_depth >= k_max_depth) return std::unexpected("syntax error: substitutions nested too deeply");
+    ++m_depth;
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{m_depth};
     m_scanner.next();
     if (m_scanner.peek() != '{') {
       const std::string name = process_name();
@@ -372,6 +379,8 @@ private:
   bool m_raw_escapes;
   std::string m_words_buffer;
   LexResult& m_out;
+  int m_depth = 0;
+  static constexpr int k_max_depth = 1000;
 };
 
 } // namespace

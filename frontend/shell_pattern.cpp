@@ -3,6 +3,8 @@
 #include "frontend/unicode.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <unordered_set>
 #include <optional>
 #include <vector>
 
@@ -73,57 +75,74 @@ support::Result<std::vector<Token>> compile(std::string_view pattern) {
 
 // Leftmost-first matching (Go's regexp semantics) of a token list: greedy
 // stars prefer the longest run, lazy ones the shortest; `.` and `*` never
-// match a newline. Remembers failed (token, position) pairs.
+// match a newline. Backtracks with an explicit stack (patterns and values can
+// be as long as a Dockerfile line) and remembers (star, position) states that
+// failed, so the work stays polynomial.
 class Matcher {
 public:
   Matcher(const std::vector<Token>& tokens, const Runes& text, bool greedy)
-      : m_tokens(tokens), m_text(text), m_greedy(greedy),
-        m_failed((tokens.size() + 1) * (text.size() + 1), false) {}
+      : m_tokens(tokens), m_text(text), m_greedy(greedy) {}
 
   // The end (rune index) of the preferred match starting at `start`.
   std::optional<std::size_t> match_at(std::size_t start) {
-    std::size_t end = 0;
-    if (step(0, start, end)) return end;
-    return std::nullopt;
+    struct Frame {
+      std::size_t ti;
+      std::size_t pos;
+      std::size_t tried;   // alternatives taken so far
+      std::size_t longest; // the longest run the star can take here
+    };
+    std::vector<Frame> stack;
+    std::size_t ti = 0;
+    std::size_t pos = start;
+    for (;;) {
+      bool ok = true;
+      while (ti < m_tokens.size() && m_tokens[ti].kind != Token::Kind::star) {
+        if (!matches_one(m_tokens[ti], pos)) {
+          ok = false;
+          break;
+        }
+        ++ti;
+        ++pos;
+      }
+      if (ok && ti == m_tokens.size()) return pos;
+      if (ok && !m_failed.contains(key(ti, pos))) {
+        std::size_t longest = 0;
+        while (pos + longest < m_text.size() && m_text.runes[pos + longest] != '\n') ++longest;
+        stack.push_back(Frame{ti, pos, 0, longest});
+      }
+      // The next alternative of the innermost star that has one left.
+      for (;;) {
+        if (stack.empty()) return std::nullopt;
+        Frame& frame = stack.back();
+        if (frame.tried > frame.longest) {
+          m_failed.insert(key(frame.ti, frame.pos));
+          stack.pop_back();
+          continue;
+        }
+        const std::size_t take = m_greedy ? frame.longest - frame.tried : frame.tried;
+        ++frame.tried;
+        ti = frame.ti + 1;
+        pos = frame.pos + take;
+        break;
+      }
+    }
   }
 
 private:
-  bool step(std::size_t ti, std::size_t pos, std::size_t& end) {
-    if (ti == m_tokens.size()) {
-      end = pos;
-      return true;
-    }
-    const std::size_t key = ti * (m_text.size() + 1) + pos;
-    if (m_failed[key]) return false;
-    const Token& tok = m_tokens[ti];
-    const std::size_t n = m_text.size();
-    bool ok = false;
-    switch (tok.kind) {
-    case Token::Kind::literal:
-      ok = pos < n && m_text.runes[pos] == tok.rune && step(ti + 1, pos + 1, end);
-      break;
-    case Token::Kind::any:
-      ok = pos < n && m_text.runes[pos] != '\n' && step(ti + 1, pos + 1, end);
-      break;
-    case Token::Kind::star: {
-      std::size_t longest = 0;
-      while (pos + longest < n && m_text.runes[pos + longest] != '\n') ++longest;
-      if (m_greedy) {
-        for (std::size_t k = longest + 1; k-- > 0 && !ok;) ok = step(ti + 1, pos + k, end);
-      } else {
-        for (std::size_t k = 0; k <= longest && !ok; ++k) ok = step(ti + 1, pos + k, end);
-      }
-      break;
-    }
-    }
-    if (!ok) m_failed[key] = true;
-    return ok;
+  bool matches_one(const Token& token, std::size_t pos) const {
+    if (pos >= m_text.size()) return false;
+    if (token.kind == Token::Kind::any) return m_text.runes[pos] != '\n';
+    return m_text.runes[pos] == token.rune;
+  }
+
+  std::uint64_t key(std::size_t ti, std::size_t pos) const {
+    return static_cast<std::uint64_t>(ti) * (m_text.size() + 1) + pos;
   }
 
   const std::vector<Token>& m_tokens;
   const Runes& m_text;
   bool m_greedy;
-  std::vector<bool> m_failed;
+  std::unordered_set<std::uint64_t> m_failed; // (star, position) states that cannot lead to a match
 };
 
 // Go's Regexp.Expand for a pattern without groups: `$0`/`${0}` is the match,

@@ -185,3 +185,21 @@ TEST_F(IgnoreFilePrecedence, ErrorsNameTheFile) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(DockerignoreRobustness, HugePatternsAndPaths) {
+  // A pattern too long for std::regex is refused when it is evaluated, not a crash.
+  auto matcher = matcher_for("*" + std::string(60000, 'a'));
+  ASSERT_TRUE(matcher.has_value());
+  auto result = ignore_matches(*matcher, "aaa");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message, "syntax error in pattern");
+  auto exact = matcher_for(std::string(60000, 'b'));
+  ASSERT_TRUE(exact.has_value());
+  EXPECT_TRUE(*ignore_matches(*exact, std::string(60000, 'b')));
+  auto star = matcher_for("*");
+  EXPECT_TRUE(*ignore_matches(*star, std::string(4000, 'c')));
+}
+
+} // namespace

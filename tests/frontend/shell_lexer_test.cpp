@@ -260,3 +260,46 @@ TEST(GoQuote, MatchesStrconvQuote) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ShellLexerRobustness, DeepNestingIsBoundedNotACrash) {
+  const ShellEnv env;
+  std::string ok;
+  for (int i = 0; i < 900; ++i) ok += "${a:-";
+  ok += "x" + std::string(900, '}');
+  auto fine = process_word(ok, env);
+  ASSERT_TRUE(fine.has_value()) << fine.error().message;
+  EXPECT_EQ(fine->result, "x");
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "${a:-";
+  auto refused = process_word(deep, env);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("nested too deeply"), std::string::npos);
+}
+
+TEST(ShellLexerRobustness, LongPatternsAndValues) {
+  const ShellEnv env{{"V", std::string(100000, 'a') + "b"}};
+  std::string stars;
+  for (int i = 0; i < 20000; ++i) stars += "*a";
+  // The shortest prefix matching (*a)x20000 is 20000 characters long.
+  auto trimmed = process_word("${V#" + stars + "}", env);
+  ASSERT_TRUE(trimmed.has_value());
+  EXPECT_EQ(trimmed->result.size(), 80001u);
+  // The longest: everything up to the last a.
+  auto greedy = process_word("${V##*a}", env);
+  ASSERT_TRUE(greedy.has_value());
+  EXPECT_EQ(greedy->result, "b");
+  auto none = process_word("${V%%" + std::string(50000, '?') + "c}", env);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->result.size(), 100001u);
+  const ShellEnv hard{{"V", std::string(3000, 'a')}};
+  auto backtracking = process_word("${V##*a*a*a*a*a*b}", hard); // no match after many tries, no blow-up
+  ASSERT_TRUE(backtracking.has_value());
+  EXPECT_EQ(backtracking->result.size(), 3000u);
+  auto replaced = process_word("${V//a/}", env);
+  ASSERT_TRUE(replaced.has_value());
+  EXPECT_EQ(replaced->result, "b");
+}
+
+} // namespace
