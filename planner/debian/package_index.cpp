@@ -165,6 +165,10 @@ std::string_view to_string(MultiArch multi_arch) {
 }
 
 support::Result<void> PackageIndex::add(std::string text, IndexOrigin origin, const AddOptions& options) {
+  {
+    std::lock_guard lock(*m_rank_mutex);
+    m_ranks.reset();
+  }
   auto owned = std::make_unique<std::string>(std::move(text));
   std::string_view buffer = *owned;
   const OriginId origin_id = static_cast<OriginId>(m_origins.size());
@@ -308,6 +312,59 @@ std::vector<std::string_view> PackageIndex::names() const {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+namespace {
+
+constexpr bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '-' || c == '.' || c == '_';
+}
+
+// Calls `mention` for every unqualified package name of a relation field,
+// in order, without building relation structures (fast enough for a scan of
+// the whole index). A "name:arch" target is a different apt package.
+template <typename F>
+void scan_names(std::string_view text, F&& mention) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    while (i < n && !is_name_char(text[i])) {
+      ++i;
+    }
+    std::size_t start = i;
+    while (i < n && is_name_char(text[i])) {
+      ++i;
+    }
+    if (i > start && (i >= n || text[i] != ':')) {
+      mention(text.substr(start, i - start));
+    }
+    while (i < n && text[i] != ',' && text[i] != '|') {
+      ++i; // the rest of this relation: version, arch list, profiles
+    }
+  }
+}
+
+} // namespace
+
+std::uint32_t PackageIndex::mention_rank(std::string_view name) const {
+  std::lock_guard lock(*m_rank_mutex);
+  if (!m_ranks) {
+    auto ranks = std::make_unique<std::unordered_map<std::string_view, std::uint32_t>>();
+    ranks->reserve(m_by_name.size() + m_providers.size() + 1024);
+    auto mention = [&](std::string_view n) { ranks->emplace(n, static_cast<std::uint32_t>(ranks->size())); };
+    // apt parses a stanza's fields in this order.
+    for (const Package& p : m_packages) {
+      mention(p.name);
+      for (std::string_view field : {p.pre_depends, p.depends, p.conflicts, p.breaks, p.recommends, p.suggests,
+                                     p.replaces, p.enhances, p.provides}) {
+        scan_names(field, mention);
+      }
+    }
+    m_ranks = std::move(ranks);
+  }
+  auto it = m_ranks->find(name);
+  return it == m_ranks->end() ? UINT32_MAX : it->second;
 }
 
 std::string PackageIndex::describe(PackageId id) const {

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -77,6 +78,11 @@ public:
   std::vector<std::string_view> names() const;
   // The "name version arch" of a package, for messages.
   std::string describe(PackageId id) const;
+  // The position at which the index first mentions `name` (as a package, a
+  // relation target or a provided name, in file and field order): apt's
+  // package-ID order, which breaks its last ties. Computed once, on first
+  // use (thread-safe); UINT32_MAX for a name never mentioned.
+  std::uint32_t mention_rank(std::string_view name) const;
 
 private:
   std::vector<std::unique_ptr<std::string>> m_texts;
@@ -86,6 +92,9 @@ private:
   std::unordered_map<std::string_view, std::vector<Provider>> m_providers;
   // Origins beyond Package::origin (the same version in several files).
   std::unordered_map<PackageId, std::vector<OriginId>> m_extra_origins;
+  // The lazily computed mention order (reset by add()).
+  mutable std::unique_ptr<std::mutex> m_rank_mutex = std::make_unique<std::mutex>();
+  mutable std::unique_ptr<std::unordered_map<std::string_view, std::uint32_t>> m_ranks;
 };
 
 } // namespace distill::planner::debian

@@ -12,36 +12,6 @@ namespace {
 
 constexpr int k_installed_pin = 100; // apt's priority of the dpkg status
 
-constexpr bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '-' || c == '.' || c == '_';
-}
-
-// Calls `mention` for every unqualified package name of a relation field,
-// in order, without building the relation structures (fast enough to scan
-// the whole index once).
-template <typename F>
-void scan_names(std::string_view text, F&& mention) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    while (i < n && !is_name_char(text[i])) {
-      ++i;
-    }
-    std::size_t start = i;
-    while (i < n && is_name_char(text[i])) {
-      ++i;
-    }
-    if (i > start && (i >= n || text[i] != ':')) {
-      mention(text.substr(start, i - start));
-    }
-    // Skip the rest of this relation: version, arch list, profiles.
-    while (i < n && text[i] != ',' && text[i] != '|') {
-      ++i;
-    }
-  }
-}
-
 } // namespace
 
 std::string_view to_string(DepType type) {
@@ -333,36 +303,13 @@ bool Universe::provides(const Relation& rel, std::string_view from_arch, const P
   return !entry.provided_version.empty() && version_satisfies(entry.provided_version, rel.op, rel.version);
 }
 
-void Universe::compute_ranks() {
-  m_ranks_done = true;
-  m_ranks.reserve(m_available.size() + 1024);
-  auto mention = [&](std::string_view name) {
-    m_ranks.emplace(name, static_cast<std::uint32_t>(m_ranks.size()));
-  };
-  auto scan = [&](const Package& p) {
-    mention(p.name);
-    for (std::string_view field : {p.pre_depends, p.depends, p.conflicts, p.breaks, p.recommends, p.suggests,
-                                   p.replaces, p.enhances, p.provides}) {
-      scan_names(field, mention);
-    }
-  };
-  for (const Package& p : m_available.packages()) {
-    scan(p);
-  }
-  if (m_installed != nullptr) {
-    for (const Package& p : m_installed->packages()) {
-      scan(p);
-    }
-  }
-}
-
 std::uint64_t Universe::rank(Key key) {
-  if (!m_ranks_done) {
-    compute_ranks();
-  }
   const KeyInfo& k = m_keys[key];
-  auto it = m_ranks.find(k.name);
-  std::uint64_t name_rank = it == m_ranks.end() ? UINT32_MAX : it->second;
+  std::uint64_t name_rank = m_available.mention_rank(k.name);
+  if (name_rank == UINT32_MAX && m_installed != nullptr) {
+    // apt reads the dpkg status after the indexes.
+    name_rank = std::uint64_t{UINT32_MAX} + m_installed->mention_rank(k.name);
+  }
   return (name_rank << 8) | std::min<std::size_t>(arch_order(k.arch), 255);
 }
 

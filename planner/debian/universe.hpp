@@ -119,7 +119,6 @@ public:
 
 private:
   Key make_key(std::string_view name, std::string arch);
-  void compute_ranks();
 
   const PackageIndex& m_available;
   const PackageIndex* m_installed;
@@ -130,8 +129,6 @@ private:
   std::unordered_map<std::string_view, std::vector<ProviderEntry>> m_providers;
   std::unordered_map<const Package*, std::unique_ptr<std::pair<std::vector<RelationList>, std::vector<DepGroup>>>>
       m_deps;
-  std::unordered_map<std::string_view, std::uint32_t> m_ranks;
-  bool m_ranks_done = false;
   std::vector<Key> m_installed_keys;
   std::unordered_map<std::string_view, std::vector<Key>> m_installed_by_source;
   bool m_by_source_done = false;
