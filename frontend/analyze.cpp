@@ -109,8 +109,8 @@ ShellEnv to_env(const std::vector<ArgValue>& args) {
 }
 
 // FROM: the base name and --platform, expanded with the global ARGs only.
-Stage make_stage(RawStage& raw, int index, const std::vector<Stage>& earlier, const ShellEnv& globals,
-                 char escape, support::DiagnosticSink& sink) {
+Stage make_stage(RawStage& raw, int index, const StageNames& earlier, const ShellEnv& globals, char escape,
+                 support::DiagnosticSink& sink) {
   Stage stage;
   stage.index = index;
   stage.from = std::move(raw.from);
@@ -149,9 +149,7 @@ Stage make_stage(RawStage& raw, int index, const std::vector<Stage>& earlier, co
     }
   }
   // A base that names an earlier stage (exactly: names are lower-case) builds on it.
-  for (std::size_t i = 0; i < earlier.size(); ++i) {
-    if (!earlier[i].name.empty() && earlier[i].name == stage.base_name) stage.base_stage = static_cast<int>(i);
-  }
+  if (const auto found = earlier.find(stage.base_name); found != earlier.end()) stage.base_stage = found->second;
   if (stage.base_stage >= 0) {
     stage.base_kind = BaseKind::stage;
   } else if (stage.base_name == "scratch") {
@@ -200,12 +198,12 @@ bool from_is_literal(const Word& from, char escape, support::DiagnosticSink* sin
 
 // Sets from_stage on a COPY --from and on RUN mounts with from=; returns the
 // stages it uses. Reports a --from that uses variables or an index out of range.
-std::vector<int> resolve_command_sources(Command& command, const std::vector<Stage>& stages, char escape,
-                                         support::DiagnosticSink* sink) {
+std::vector<int> resolve_command_sources(Command& command, const std::vector<Stage>& stages,
+                                         const StageNames& names, char escape, support::DiagnosticSink* sink) {
   std::vector<int> used;
   if (auto* copy = std::get_if<CopyCommand>(&command); copy && copy->from && !copy->from->raw.empty()) {
     if (!from_is_literal(*copy->from, escape, sink)) return used;
-    const StageReference ref = resolve_copy_from(stages, copy->from->raw);
+    const StageReference ref = resolve_copy_from(stages.size(), names, copy->from->raw);
     if (ref.invalid_index && sink) {
       report_error(*sink, "invalid-stage-index", copy->from->where, fmt::format("invalid stage index {}", ref.index));
     }
@@ -215,7 +213,7 @@ std::vector<int> resolve_command_sources(Command& command, const std::vector<Sta
   if (auto* run = std::get_if<RunCommand>(&command)) {
     for (auto& mount : run->mounts) {
       if (mount.from.empty()) continue;
-      mount.from_stage = find_stage_by_name(stages, mount.from, stages.size());
+      mount.from_stage = find_stage_by_name(names, mount.from);
       if (mount.from_stage >= 0) used.push_back(mount.from_stage);
     }
   }
@@ -232,10 +230,11 @@ Edges resolve_sources(std::vector<Stage>& stages, std::vector<std::vector<Comman
                       support::DiagnosticSink& sink) {
   Edges edges;
   edges.copies.resize(stages.size());
+  const StageNames names = index_stage_names(stages);
   for (std::size_t s = 0; s < stages.size(); ++s) {
     auto& deps = edges.copies[s];
     for (auto& command : commands[s]) {
-      const auto used = resolve_command_sources(command, stages, escape, &sink);
+      const auto used = resolve_command_sources(command, stages, names, escape, &sink);
       deps.insert(deps.end(), used.begin(), used.end());
     }
     auto all = deps;
@@ -283,8 +282,8 @@ Step make_step(Command command, const StageState& state, bool trigger) {
 }
 
 void dispatch_stage(Stage& stage, std::vector<Command>& commands, const std::vector<Stage>& stages,
-                    const std::vector<std::vector<Command>>& all_commands, const DispatchContext& context,
-                    bool check_order) {
+                    const StageNames& names, const std::vector<std::vector<Command>>& all_commands,
+                    const DispatchContext& context, bool check_order) {
   StageState state;
   std::vector<Command> triggers;
   if (stage.base_stage >= 0) {
@@ -301,7 +300,7 @@ void dispatch_stage(Stage& stage, std::vector<Command>& commands, const std::vec
     set_env(state.env, "PATH", std::string(k_default_path));
   }
   for (auto& trigger : triggers) {
-    resolve_command_sources(trigger, stages, context.escape, nullptr);
+    resolve_command_sources(trigger, stages, names, context.escape, nullptr);
     dispatch_command(trigger, state, context);
     stage.steps.push_back(make_step(std::move(trigger), state, true));
   }
@@ -320,7 +319,7 @@ void dispatch_stage(Stage& stage, std::vector<Command>& commands, const std::vec
 int find_target(const std::vector<Stage>& stages, const std::string& target, support::DiagnosticSink& sink) {
   if (stages.empty()) return -1;
   if (target.empty()) return static_cast<int>(stages.size()) - 1;
-  const int found = find_stage_by_name(stages, target, stages.size());
+  const int found = find_stage_by_name(index_stage_names(stages), target);
   if (found < 0) {
     std::vector<std::string_view> names;
     for (const auto& stage : stages) {
@@ -348,11 +347,13 @@ Build analyze(const Document& document, const BuildOptions& options, support::Di
   const ShellEnv globals = to_env(build.global_args);
 
   std::vector<std::vector<Command>> commands;
+  StageNames earlier;
   for (std::size_t i = 0; i < split.stages.size(); ++i) {
-    build.stages.push_back(make_stage(split.stages[i], static_cast<int>(i), build.stages, globals, document.escape,
-                                      sink));
+    build.stages.push_back(make_stage(split.stages[i], static_cast<int>(i), earlier, globals, document.escape, sink));
+    if (!build.stages.back().name.empty()) earlier[build.stages.back().name] = static_cast<int>(i);
     commands.push_back(std::move(split.stages[i].commands));
   }
+  const StageNames names = index_stage_names(build.stages);
   build.target = find_target(build.stages, options.target, sink);
 
   Edges edges = resolve_sources(build.stages, commands, document.escape, sink);
@@ -361,7 +362,7 @@ Build analyze(const Document& document, const BuildOptions& options, support::Di
     const int base = build.stages[s].base_stage;
     if (base < 0) continue;
     for (auto& trigger : onbuild_triggers(commands[base])) {
-      for (int used : resolve_command_sources(trigger, build.stages, document.escape, nullptr)) {
+      for (int used : resolve_command_sources(trigger, build.stages, names, document.escape, nullptr)) {
         edges.copies[s].push_back(used);
         build.stages[s].depends_on.push_back(used);
       }
@@ -385,7 +386,7 @@ Build analyze(const Document& document, const BuildOptions& options, support::Di
                                                                    : support::Severity::warning};
     // Dispatch a copy: base stages' ONBUILD triggers need the typed originals.
     std::vector<Command> stage_commands = commands[s];
-    dispatch_stage(stage, stage_commands, build.stages, commands, context, !cycle);
+    dispatch_stage(stage, stage_commands, build.stages, names, commands, context, !cycle);
   }
   return build;
 }

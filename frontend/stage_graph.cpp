@@ -3,20 +3,23 @@
 #include "frontend/typed_support.hpp"
 
 #include <charconv>
-#include <functional>
 
 namespace distill::frontend {
 
-int find_stage_by_name(const std::vector<Stage>& stages, std::string_view name, std::size_t limit) {
-  const std::string lower = ascii_lower(name);
-  int found = -1;
-  for (std::size_t i = 0; i < limit && i < stages.size(); ++i) {
-    if (!stages[i].name.empty() && stages[i].name == lower) found = static_cast<int>(i);
+StageNames index_stage_names(const std::vector<Stage>& stages) {
+  StageNames names;
+  for (const auto& stage : stages) {
+    if (!stage.name.empty()) names[stage.name] = stage.index;
   }
-  return found;
+  return names;
 }
 
-StageReference resolve_copy_from(const std::vector<Stage>& stages, std::string_view from) {
+int find_stage_by_name(const StageNames& names, std::string_view name) {
+  const auto found = names.find(ascii_lower(name));
+  return found == names.end() ? -1 : found->second;
+}
+
+StageReference resolve_copy_from(std::size_t stage_count, const StageNames& names, std::string_view from) {
   StageReference ref;
   // strconv.Atoi: an optional sign and decimal digits.
   std::string_view digits = from;
@@ -31,32 +34,43 @@ StageReference resolve_copy_from(const std::vector<Stage>& stages, std::string_v
                          digits.find_first_not_of("0123456789") == std::string_view::npos;
   if (is_number) {
     ref.index = negative ? -number : number;
-    if (ref.index < 0 || ref.index >= static_cast<long long>(stages.size())) {
+    if (ref.index < 0 || ref.index >= static_cast<long long>(stage_count)) {
       ref.invalid_index = true;
     } else {
       ref.stage = static_cast<int>(ref.index);
     }
     return ref;
   }
-  ref.stage = find_stage_by_name(stages, from, stages.size());
+  ref.stage = find_stage_by_name(names, from);
   return ref;
 }
 
 std::optional<int> find_cycle(const std::vector<std::vector<int>>& edges) {
+  // Depth-first search with an explicit stack (a file may have many stages).
   std::vector<bool> visited(edges.size(), false);
   std::vector<bool> on_path(edges.size(), false);
-  std::function<bool(int)> visit = [&](int stage) {
-    if (visited[stage]) return false;
-    visited[stage] = true;
-    on_path[stage] = true;
-    for (int dep : edges[stage]) {
-      if (on_path[dep] || visit(dep)) return true;
-    }
-    on_path[stage] = false;
-    return false;
+  struct Frame {
+    int stage;
+    std::size_t next; // the next edge to follow
   };
-  for (std::size_t i = 0; i < edges.size(); ++i) {
-    if (visit(static_cast<int>(i))) return static_cast<int>(i);
+  for (std::size_t root = 0; root < edges.size(); ++root) {
+    if (visited[root]) continue;
+    std::vector<Frame> stack = {{static_cast<int>(root), 0}};
+    visited[root] = on_path[root] = true;
+    while (!stack.empty()) {
+      Frame& frame = stack.back();
+      if (frame.next == edges[frame.stage].size()) {
+        on_path[frame.stage] = false;
+        stack.pop_back();
+        continue;
+      }
+      const int dep = edges[frame.stage][frame.next++];
+      if (on_path[dep]) return static_cast<int>(root);
+      if (!visited[dep]) {
+        visited[dep] = on_path[dep] = true;
+        stack.push_back({dep, 0});
+      }
+    }
   }
   return std::nullopt;
 }

@@ -7,13 +7,22 @@
 #include "frontend/instructions.hpp"
 
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
 namespace distill::frontend {
 
-// The last stage among stages[0, limit) named `name` (case-insensitive), or -1.
-int find_stage_by_name(const std::vector<Stage>& stages, std::string_view name, std::size_t limit);
+// Stage names (lower-case) to the index of the last stage with that name, as
+// BuildKit's statesByName map.
+using StageNames = std::unordered_map<std::string, int>;
+
+// The names of `stages`.
+StageNames index_stage_names(const std::vector<Stage>& stages);
+
+// The stage named `name` (case-insensitive), or -1.
+int find_stage_by_name(const StageNames& names, std::string_view name);
 
 // A `--from` value: a stage index (strconv.Atoi), a stage name, or else an
 // image or named context (-1). `invalid_index` when it is a number out of range.
@@ -22,7 +31,7 @@ struct StageReference {
   bool invalid_index = false;
   long long index = 0; // the number written, when it is one
 };
-StageReference resolve_copy_from(const std::vector<Stage>& stages, std::string_view from);
+StageReference resolve_copy_from(std::size_t stage_count, const StageNames& names, std::string_view from);
 
 // The first stage, in file order, from which following the `edges` (stage ->
 // stages it copies or mounts from; bases are not edges, as in BuildKit) leads

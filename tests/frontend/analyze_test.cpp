@@ -503,3 +503,18 @@ TEST(AnalysisJson, DescribesStages) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(AnalyzeGraph, ManyStagesInAChain) {
+  std::vector<Instruction> nodes;
+  for (int i = 0; i < 20000; ++i) {
+    nodes.push_back(from("img", "s" + std::to_string(i)));
+    if (i > 0) nodes.push_back(copy_from("s" + std::to_string(i - 1)));
+  }
+  auto a = analyze_nodes(std::move(nodes));
+  EXPECT_TRUE(a.errors().empty());
+  EXPECT_TRUE(a.build.stages.front().needed);
+}
+
+} // namespace
