@@ -174,6 +174,8 @@ bool dispatch_run(RunCommand& command, const StageState& state, Expander& expand
 ShellEnv StageState::variables() const {
   ShellEnv out;
   for (const auto& arg : args) {
+    // BuildKit keeps these frontend options out of the environment (nonEnvArgs).
+    if (arg.name == "BUILDKIT_SBOM_SCAN_CONTEXT" || arg.name == "BUILDKIT_SBOM_SCAN_STAGE") continue;
     if (arg.value) out[arg.name] = *arg.value;
   }
   for (const auto& [key, value] : env) out[key] = value;
