@@ -5,6 +5,7 @@
 // context or stage directory, secrets read from the caller's sources, cache
 // ids defaulted to the target. type=ssh is refused.
 
+#include "backend/fs/tree.hpp"
 #include "planner/ir.hpp"
 #include "support/error.hpp"
 
@@ -27,6 +28,7 @@ struct SecretSource {
 struct BindSources {
   std::filesystem::path context_dir;                        // no from=
   std::map<int, std::filesystem::path> stage_dirs;          // from=<stage>, by Mount::from_stage
+  std::map<int, const fs::Tree*> stage_trees;               // from=<stage> when only its tree exists
   std::map<std::string, std::filesystem::path> named_dirs;  // from=<image or name>, by Mount::from
 };
 

@@ -2,6 +2,7 @@
 
 #include "backend/sandbox/capture_record.hpp"
 #include "backend/sandbox/command.hpp"
+#include "backend/sandbox/layer_dir.hpp"
 #include "backend/sandbox/output_tail.hpp"
 #include "backend/sandbox/step_cache.hpp"
 #include "backend/sandbox/sys.hpp"
@@ -40,7 +41,33 @@ Result<StepResult> load(const std::filesystem::path& dir, const std::string& key
   return result;
 }
 
-Result<StepResult> execute(const planner::Run& run, const StepOptions& options) {
+// Writes the trees of stages that bind mounts read from (and that exist only
+// as trees) below `dir`, returning the sources with their directories added.
+Result<BindSources> materialize_stages(const planner::Run& run, const BindSources& binds,
+                                       const std::filesystem::path& dir) {
+  BindSources out = binds;
+  for (const auto& m : run.mounts) {
+    if (m.type != planner::MountType::bind || m.from_stage < 0 || out.stage_dirs.contains(m.from_stage)) {
+      continue;
+    }
+    const auto tree = binds.stage_trees.find(m.from_stage);
+    if (tree == binds.stage_trees.end() || tree->second == nullptr) {
+      continue; // prepare_mounts reports it
+    }
+    const auto stage_dir = dir / ("stage-" + std::to_string(m.from_stage));
+    if (auto made = make_dirs(stage_dir, 0755); !made) {
+      return std::unexpected(made.error());
+    }
+    if (auto written = write_tree(*tree->second, stage_dir); !written) {
+      return std::unexpected(written.error().context("writing stage " + m.from + " for a bind mount"));
+    }
+    out.stage_dirs[m.from_stage] = stage_dir;
+  }
+  return out;
+}
+
+Result<StepResult> execute(const planner::Run& run, const StepOptions& options,
+                           const std::filesystem::path& scratch) {
   if (run.security == "insecure") {
     return fail("RUN --security=insecure is not supported by the rootless sandbox");
   }
@@ -48,7 +75,11 @@ Result<StepResult> execute(const planner::Run& run, const StepOptions& options) 
   if (!network) {
     return std::unexpected(network.error());
   }
-  auto mounts = prepare_mounts(run, options.binds, options.secrets);
+  auto binds = materialize_stages(run, options.binds, scratch);
+  if (!binds) {
+    return std::unexpected(binds.error());
+  }
+  auto mounts = prepare_mounts(run, *binds, options.secrets);
   if (!mounts) {
     return std::unexpected(mounts.error());
   }
@@ -130,7 +161,13 @@ Result<StepResult> execute(const planner::Run& run, const StepOptions& options) 
 } // namespace
 
 Result<StepResult> run_step(const planner::Run& run, const StepOptions& options) {
-  auto result = execute(run, options);
+  // Stage trees that bind mounts read are written here for the step's duration.
+  auto scratch = make_temp_dir(options.cache_dir / "work", "binds-");
+  if (!scratch) {
+    return std::unexpected(scratch.error());
+  }
+  auto result = execute(run, options, *scratch);
+  (void)remove_tree(*scratch);
   if (!result) {
     support::Error error = result.error();
     if (!error.message.starts_with(options.file_name + ":") &&

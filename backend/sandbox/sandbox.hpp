@@ -20,6 +20,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include <sys/types.h>
 #include <utility>
 #include <vector>
 
@@ -88,7 +90,8 @@ struct InitPlan {
 };
 
 // C's body; never returns.
-[[noreturn]] void child_main(const SandboxSpec& spec, int report_fd, int go_fd, int output_fd);
+[[noreturn]] void child_main(const SandboxSpec& spec, pid_t parent, int report_fd, int go_fd,
+                             int output_fd);
 // G's body; never returns (exits with W's status, 128+signal when killed).
 [[noreturn]] void init_main(const InitPlan& plan);
 

@@ -444,8 +444,12 @@ void report(int fd, std::string_view kind, std::string_view text) {
   write_all(fd, line);
 }
 
-[[noreturn]] void child_main(const SandboxSpec& spec, int report_fd, int go_fd, int output_fd) {
+[[noreturn]] void child_main(const SandboxSpec& spec, pid_t parent, int report_fd, int go_fd,
+                             int output_fd) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) {
+    ::_exit(1); // the caller died before the death signal was armed
+  }
   // Our own process group: the terminal's Ctrl-C reaches only the caller,
   // which then kills the sandbox's init so that we still clean up.
   ::setpgid(0, 0);

@@ -111,6 +111,7 @@ Result<SandboxOutcome> run_sandbox(const SandboxSpec& spec, const OutputFn& on_o
     return errno_fail("pipe");
   }
   InterruptGuard guard;
+  const pid_t parent = ::getpid();
   const pid_t child = ::fork();
   if (child < 0) {
     return errno_fail("fork");
@@ -119,7 +120,7 @@ Result<SandboxOutcome> run_sandbox(const SandboxSpec& spec, const OutputFn& on_o
     report_pipe->read.reset();
     go_pipe->write.reset();
     output_pipe->read.reset();
-    child_main(spec, report_pipe->write.get(), go_pipe->read.get(), output_pipe->write.get());
+    child_main(spec, parent, report_pipe->write.get(), go_pipe->read.get(), output_pipe->write.get());
   }
   g_kill_target = child;
   report_pipe->write.reset();

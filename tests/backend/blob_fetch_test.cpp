@@ -155,6 +155,19 @@ TEST_F(BlobFetchTest, IfPresentTellsAbsentFromBroken) {
   EXPECT_FALSE(broken.has_value());
 }
 
+TEST_F(BlobFetchTest, RestartsWhenAResumedDownloadFailsItsCheck) {
+  const Deb& deb = m_debs.front();
+  // A partial file an earlier run left, whose bytes are wrong.
+  ASSERT_TRUE(support::write_file_atomic(m_cache->partial_path(deb.sha256), std::string(100, 'x')));
+  auto path = fetch_blob(request_for(deb), *m_fetcher, *m_cache);
+  ASSERT_TRUE(path.has_value()) << path.error().message;
+  EXPECT_EQ(*support::read_file(*path), *support::read_file(m_repo.repo / deb.filename));
+  const auto log = nlohmann::json::parse(m_server->get("/_log"));
+  ASSERT_EQ(log["requests"].size(), 2u);
+  EXPECT_EQ(log["requests"][0]["range"], "bytes=100-");
+  EXPECT_TRUE(log["requests"][1]["range"].is_null());
+}
+
 TEST_F(BlobFetchTest, OfflineModeListsEveryMissingFile) {
   const auto requests = good_requests(3);
   ASSERT_TRUE(fetch_blob(requests[0], *m_fetcher, *m_cache).has_value());

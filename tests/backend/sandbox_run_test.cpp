@@ -271,6 +271,25 @@ TEST_F(SandboxRun, BindMountIsReadOnlyAndKeyedByContent) {
   EXPECT_EQ(content_of(changed->layer, "/copied"), "changed\n");
 }
 
+TEST_F(SandboxRun, BindMountFromAnotherStagesTree) {
+  fs::Tree stage;
+  ASSERT_TRUE(stage.add("/opt/out/tool", fs::make_file(fs::Content::from_bytes("built\n"), 0755)));
+  m_options.binds.stage_trees[1] = &stage;
+  planner::Mount bind;
+  bind.type = planner::MountType::bind;
+  bind.from = "builder";
+  bind.from_stage = 1;
+  bind.source = "/opt/out";
+  bind.target = "/mnt/out";
+  bind.readonly = true;
+  auto step = shell_run("cp /mnt/out/tool /usr-tool");
+  step.mounts = {bind};
+  auto result = run(step);
+  ASSERT_TRUE(result) << result.error().message << "\n" << m_output;
+  EXPECT_EQ(content_of(result->layer, "/usr-tool"), "built\n");
+  EXPECT_FALSE(result->layer.contains("/mnt"));
+}
+
 TEST_F(SandboxRun, WritableBindDropsTheWrites) {
   const auto context = m_dir / "context";
   std::filesystem::create_directories(context);
