@@ -347,3 +347,24 @@ TEST(SandboxUserDb, ResolvesLikeRunc) {
 
 } // namespace
 } // namespace sandbox_test
+
+namespace sandbox_test {
+namespace {
+
+TEST_F(SandboxRun, SingleMappingRunsAsRootAndRefusesOtherUsersClearly) {
+  m_options.id_map = sb::IdMapMode::single;
+  auto result = run(shell_run("id -u > /who && touch /file"));
+  ASSERT_TRUE(result) << result.error().message << "\n" << m_output;
+  EXPECT_EQ(content_of(result->layer, "/who"), "0\n");
+  EXPECT_EQ(result->layer.find("/file")->uid, 0u) << "the caller is recorded as the image's root";
+
+  auto as_app = shell_run("true");
+  as_app.user = "app";
+  result = run(as_app);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("needs a subordinate id range"), std::string::npos)
+      << result.error().message;
+}
+
+} // namespace
+} // namespace sandbox_test
