@@ -22,53 +22,88 @@ std::string by_hash_path(std::string_view path, std::string_view sha256) {
   return fmt::format("{}by-hash/SHA256/{}", dir, sha256);
 }
 
-// Fetches, verifies and decompresses one component/architecture's Packages.
-support::Result<LoadedIndex> load_index(const SourceSpec& source, const ReleaseInfo& release,
-                                        std::string_view release_url, std::string_view component,
-                                        std::string_view arch, fetch::Fetcher& fetcher, const fetch::Cache& cache,
-                                        const LoadOptions& options) {
-  const std::string base = fmt::format("{}/binary-{}/Packages", component, arch);
-  bool listed = false;
-  for (const auto ext : k_extensions) {
-    const std::string path = base + std::string(ext);
-    const auto entry = release.files.find(path);
-    if (entry == release.files.end()) {
-      continue;
-    }
-    listed = true;
-    const std::string url = dists_url(source, path);
-    fetch::BlobRequest request{url, entry->second.sha256, entry->second.size, {}, url};
-    if (release.acquire_by_hash) {
-      request.url = dists_url(source, by_hash_path(path, entry->second.sha256));
-      request.fallback_urls = {url};
-    }
-    auto blob = fetch::fetch_blob_if_present(request, fetcher, cache, options.progress);
-    if (!blob) {
-      return std::unexpected(blob.error());
-    }
-    if (!*blob) {
-      continue; // listed but not served: try the next variant, as apt does
-    }
-    const auto plain = release.files.find(base);
-    auto text = decompress_file(**blob, plain != release.files.end() ? plain->second.size
-                                                                     : k_max_index_size,
-                                url);
-    if (!text) {
-      return std::unexpected(text.error());
-    }
-    std::string text_sha256 = support::sha256_hex(*text);
-    if (plain != release.files.end() && plain->second.sha256 != text_sha256) {
+// Fetches one listed variant, verifies and decompresses it; nullopt when the
+// mirror does not serve it.
+support::Result<std::optional<LoadedIndex>>
+fetch_variant(const SourceSpec& source, const ReleaseInfo& release, const std::string& path,
+              const std::string& base, fetch::Fetcher& fetcher, const fetch::Cache& cache,
+              const LoadOptions& options) {
+  const ReleaseEntry& entry = release.files.at(path);
+  const std::string url = dists_url(source, path);
+  fetch::BlobRequest request{url, entry.sha256, entry.size, {}, url};
+  if (release.acquire_by_hash) {
+    request.url = dists_url(source, by_hash_path(path, entry.sha256));
+    request.fallback_urls = {url};
+  }
+  auto blob = fetch::fetch_blob_if_present(request, fetcher, cache, options.progress);
+  if (!blob) {
+    return std::unexpected(blob.error());
+  }
+  if (!*blob) {
+    return std::optional<LoadedIndex>();
+  }
+  const auto plain = release.files.find(base);
+  auto text = decompress_file(**blob, plain != release.files.end() ? plain->second.size
+                                                                   : k_max_index_size,
+                              url);
+  if (!text) {
+    return std::unexpected(text.error());
+  }
+  std::string text_sha256 = support::sha256_hex(*text);
+  if (plain != release.files.end()) {
+    if (plain->second.sha256 != text_sha256) {
       return support::fail("checksum mismatch for {} (decompressed {}): expected sha256 {} ({} "
                            "bytes), got sha256 {} ({} bytes)",
                            dists_url(source, base), url, plain->second.sha256, plain->second.size,
                            text_sha256, text->size());
     }
-    return LoadedIndex{std::string(component), std::string(arch), path, url, entry->second.sha256,
-                       entry->second.size, std::move(text_sha256), std::move(*text)};
+    // Verified against the Release: keep it, so the next run skips decompression.
+    if (auto stored = cache.insert_bytes(*text); !stored) {
+      return std::unexpected(stored.error());
+    }
   }
-  if (!listed) {
+  return std::optional<LoadedIndex>(LoadedIndex{{}, {}, path, url, entry.sha256, entry.size,
+                                                std::move(text_sha256), std::move(*text)});
+}
+
+// One component/architecture's Packages: the decompressed text from the
+// cache when an earlier run stored it under the digest the Release lists,
+// else the first listed variant the mirror serves.
+support::Result<LoadedIndex> load_index(const SourceSpec& source, const ReleaseInfo& release,
+                                        std::string_view release_url, std::string_view component,
+                                        std::string_view arch, fetch::Fetcher& fetcher,
+                                        const fetch::Cache& cache, const LoadOptions& options) {
+  const std::string base = fmt::format("{}/binary-{}/Packages", component, arch);
+  std::vector<std::string> variants;
+  for (const auto ext : k_extensions) {
+    if (release.files.contains(base + std::string(ext))) {
+      variants.push_back(base + std::string(ext));
+    }
+  }
+  if (variants.empty()) {
     return support::fail("{} lists no {} (Components: {}; Architectures: {})", release_url, base,
                          fmt::join(release.components, " "), fmt::join(release.architectures, " "));
+  }
+  const auto plain = release.files.find(base);
+  if (plain != release.files.end() && cache.contains(plain->second.sha256, plain->second.size)) {
+    if (auto text = cache.read_blob(plain->second.sha256)) {
+      const ReleaseEntry& first = release.files.at(variants.front());
+      return LoadedIndex{std::string(component), std::string(arch), variants.front(),
+                         dists_url(source, variants.front()), first.sha256, first.size,
+                         plain->second.sha256, std::move(*text)};
+    }
+  }
+  for (const auto& path : variants) {
+    auto index = fetch_variant(source, release, path, base, fetcher, cache, options);
+    if (!index) {
+      return std::unexpected(index.error());
+    }
+    if (*index) {
+      (*index)->component = std::string(component);
+      (*index)->architecture = std::string(arch);
+      return std::move(**index);
+    }
+    // Listed but not served: try the next variant, as apt does.
   }
   return support::fail("{}: the mirror serves none of the {} variants its Release lists", release_url,
                        base);

@@ -14,12 +14,15 @@ namespace {
 
 // Locks are held for a whole batch; chunking bounds the open descriptors.
 constexpr std::size_t k_batch_size = 128;
+// Signed Release files are a few hundred KiB; anything far larger is hostile.
+constexpr std::uint64_t k_max_unverified_size = std::uint64_t{64} << 20;
 
 struct Pending {
   std::size_t index = 0; // first request with this digest
   const BlobRequest* request = nullptr;
   std::size_t url_index = 0; // 0: url, then fallback_urls
   EntryLock lock;
+  bool restarted = false; // a resumed download failed its check and was fetched again whole
 };
 
 std::string name_of(const BlobRequest& request) {
@@ -69,7 +72,12 @@ std::vector<Failure> download(std::vector<Pending>& batch, Fetcher& fetcher, con
       if (result.ok()) {
         auto stored = cache.insert_file(requests[i].destination, p.request->sha256, p.request->size,
                                         name_of(*p.request), &p.lock);
-        if (!stored) {
+        if (!stored && result.resumed && !p.restarted) {
+          // The partial file from an earlier run may itself have been bad;
+          // insert_file removed it, so this attempt starts from byte 0.
+          p.restarted = true;
+          next.push_back(&p);
+        } else if (!stored) {
           errors.push_back(Failure{stored.error().message, false});
         }
       } else if (result.not_found() && p.url_index < p.request->fallback_urls.size()) {
@@ -226,7 +234,8 @@ FetchedBytes fetch_bytes(const std::string& url, Fetcher& fetcher, const Cache& 
     out.result.error = temp.error();
     return out;
   }
-  FetchRequest request{url, *temp, fs::path(temp->string() + ".partial"), std::nullopt};
+  FetchRequest request{url, *temp, fs::path(temp->string() + ".partial"), std::nullopt,
+                       k_max_unverified_size};
   out.result = std::move(fetcher.fetch(std::span(&request, 1)).front());
   if (out.result.ok()) {
     auto data = support::read_file(*temp);

@@ -136,9 +136,10 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
       return 0;
     }
   }
-  if (t.request->expected_size && t.offset + t.received + n > *t.request->expected_size) {
-    t.abort_reason = fmt::format("the file is larger than the expected {} bytes",
-                                 *t.request->expected_size);
+  const auto limit = t.request->expected_size ? t.request->expected_size : t.request->max_size;
+  if (limit && t.offset + t.received + n > *limit) {
+    t.abort_reason = fmt::format("the file is larger than the {} {} bytes",
+                                 t.request->expected_size ? "expected" : "allowed", *limit);
     t.result.too_large = true;
     return 0;
   }

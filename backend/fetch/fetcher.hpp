@@ -26,7 +26,9 @@ struct FetchRequest {
   std::filesystem::path partial_path;
   // When known, a larger body is an error (a mirror cannot feed us more than
   // the index promised) and the progress total.
-  std::optional<std::uint64_t> expected_size;
+  std::optional<std::uint64_t> expected_size = std::nullopt;
+  // A bound for bodies of unknown size (a hostile server cannot fill the disk).
+  std::optional<std::uint64_t> max_size = std::nullopt;
 };
 
 // What happened to one request. `error` is empty on success.
