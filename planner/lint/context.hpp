@@ -1,0 +1,38 @@
+#pragma once
+
+// Internal to planner/lint: what every check gets, and the checks.
+
+#include "frontend/ast.hpp"
+#include "frontend/instructions.hpp"
+#include "support/diagnostic.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace distill::planner::lint {
+
+struct LintContext {
+  const frontend::Document& document;
+  const frontend::Build& build;
+  std::vector<support::Diagnostic>& findings;
+
+  // Adds a finding of `rule` (an id of rules.hpp) with the rule's severity
+  // and fix; `message` empty = the rule's summary.
+  void report(std::string_view rule, const support::SourceRange& where, std::string message = {}) const;
+};
+
+// FROM, USER, ADD/COPY, ARG/ENV rules (check_stages.cpp).
+void check_stages(const LintContext& context);
+
+// BuildKit's build checks that need only the syntax tree (check_buildkit.cpp).
+void check_buildkit(const LintContext& context);
+
+// Rules on the shell commands of RUN (check_run.cpp).
+void check_runs(const LintContext& context);
+
+// True when all letters of `text` are lower-case / upper-case.
+bool is_lower(std::string_view text);
+bool is_upper(std::string_view text);
+
+} // namespace distill::planner::lint
