@@ -6,6 +6,14 @@
 #include "backend/sandbox/output_tail.hpp"
 #include "backend/sandbox/step_cache.hpp"
 #include "backend/sandbox/sys.hpp"
+#include "backend/sandbox/userns_remove.hpp"
+
+#include <ctime>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace distill::backend::sandbox {
 
@@ -30,6 +38,41 @@ Result<bool> own_network(const planner::Run& run, const StepOptions& options) {
     return false; // rootless, the host's network is the only one a step can reach
   }
   return fail("invalid network mode \"{}\" (use default or none)", mode);
+}
+
+// Holds <dir>.lock while a step uses `dir`, so a later sweep knows it is live.
+Fd lock_work_dir(const std::filesystem::path& dir) {
+  Fd fd(::open((dir.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (fd.valid()) {
+    ::flock(fd.get(), LOCK_EX);
+  }
+  return fd;
+}
+
+void unlock_work_dir(const std::filesystem::path& dir, Fd lock) {
+  ::unlink((dir.string() + ".lock").c_str());
+  lock.reset();
+}
+
+// Removes the scratch directories of steps whose process died (SIGKILL, a
+// crash): their lock is free and they are more than a minute old.
+void sweep_stale_work(const std::filesystem::path& work_root) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(work_root, ec)) {
+    const auto name = entry.path().filename().string();
+    if ((!name.starts_with("step-") && !name.starts_with("binds-")) || name.ends_with(".lock")) {
+      continue;
+    }
+    struct stat st {};
+    if (::lstat(entry.path().c_str(), &st) != 0 || st.st_mtime > ::time(nullptr) - 60) {
+      continue;
+    }
+    Fd lock(::open((entry.path().string() + ".lock").c_str(), O_RDWR | O_CLOEXEC));
+    if (lock.valid() && ::flock(lock.get(), LOCK_EX | LOCK_NB) == 0 &&
+        remove_as_sandbox(entry.path())) {
+      ::unlink((entry.path().string() + ".lock").c_str());
+    }
+  }
 }
 
 Result<StepResult> load(const std::filesystem::path& dir, const std::string& key, bool hit) {
@@ -105,13 +148,16 @@ Result<StepResult> execute(const planner::Run& run, const StepOptions& options,
     }
   }
 
+  sweep_stale_work(options.cache_dir / "work");
   auto work = make_temp_dir(options.cache_dir / "work", "step-");
   if (!work) {
     return std::unexpected(work.error());
   }
+  Fd work_lock = lock_work_dir(*work);
   auto capture = make_temp_dir(options.cache_dir / "steps", ".tmp-");
   if (!capture) {
     (void)remove_tree(*work);
+    unlock_work_dir(*work, std::move(work_lock));
     return std::unexpected(capture.error());
   }
   SandboxSpec spec;
@@ -136,6 +182,7 @@ Result<StepResult> execute(const planner::Run& run, const StepOptions& options,
     }
   });
   (void)remove_tree(*work);
+  unlock_work_dir(*work, std::move(work_lock));
   if (!outcome || outcome->exit_code != 0) {
     (void)remove_tree(*capture);
   }
@@ -166,8 +213,10 @@ Result<StepResult> run_step(const planner::Run& run, const StepOptions& options)
   if (!scratch) {
     return std::unexpected(scratch.error());
   }
+  Fd scratch_lock = lock_work_dir(*scratch);
   auto result = execute(run, options, *scratch);
   (void)remove_tree(*scratch);
+  unlock_work_dir(*scratch, std::move(scratch_lock));
   if (!result) {
     support::Error error = result.error();
     if (!error.message.starts_with(options.file_name + ":") &&

@@ -11,7 +11,9 @@
 #include <atomic>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -168,6 +170,24 @@ TEST_F(SandboxIsolation, InterruptKillsTheStep) {
   for (const auto& entry : std::filesystem::directory_iterator(m_options.cache_dir / "work")) {
     ADD_FAILURE() << "left in the work directory: " << entry.path();
   }
+}
+
+} // namespace
+} // namespace sandbox_test
+
+namespace sandbox_test {
+namespace {
+
+TEST_F(SandboxIsolation, ScratchOfAKilledStepIsSweptLater) {
+  const auto stale = m_options.cache_dir / "work" / "step-killed";
+  std::filesystem::create_directories(stale / "upper" / "deep");
+  std::ofstream(stale.string() + ".lock") << "";
+  const struct timespec old[2] = {{0, UTIME_OMIT}, {::time(nullptr) - 3600, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, stale.c_str(), old, 0), 0);
+  auto result = run(shell_run("true"));
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_FALSE(std::filesystem::exists(stale.string() + ".lock"));
 }
 
 } // namespace
