@@ -59,9 +59,9 @@ TEST_F(SandboxIsolation, HostFilesAreNotVisible) {
   const auto marker = m_dir / "host-marker";
   std::ofstream(marker) << "host";
   auto result = run(shell_run("test ! -e " + marker.string() + " && test ! -e /work && test ! -e "
-                              "/usr && ls / | tr '\\n' ' ' > /listing && ls /proc | grep -c '^[0-9]' > /pids && cat /proc/mounts > /mounts"));
+                              "/usr && ls / | tr '\\n' ' ' > /tmp/listing && ls /proc | grep -c '^[0-9]' > /pids && cat /proc/mounts > /mounts"));
   ASSERT_TRUE(result) << result.error().message << "\n" << m_output;
-  EXPECT_EQ(content_of(result->layer, "/listing"), "bin data dev etc home proc root sys tmp ")
+  EXPECT_EQ(content_of(result->layer, "/tmp/listing"), "bin data dev etc home proc root sys tmp ")
       << "only the image's own top-level entries (and the mount points)";
   // The pid namespace holds the init, the shell, ls and grep: no host process.
   EXPECT_LE(std::stoi(content_of(result->layer, "/pids")), 4);
