@@ -1,14 +1,124 @@
 #include "cli/commands.hpp"
 
+#include "backend/build/executor.hpp"
+#include "backend/build/lock_plan.hpp"
+#include "backend/fetch/cache.hpp"
+#include "backend/fetch/curl_fetcher.hpp"
+#include "backend/oci/image_writer.hpp"
+#include "backend/oci/layout.hpp"
+#include "cli/build_args.hpp"
+#include "cli/build_outputs.hpp"
+#include "cli/context_ignore.hpp"
+#include "cli/load_plan.hpp"
+#include "cli/lock_support.hpp"
+#include "cli/progress.hpp"
+#include "support/atomic_file.hpp"
+#include "support/diagnostic.hpp"
+
 #include <cstdio>
 
 #include <fmt/format.h>
 
 namespace distill::cli {
 
-int run_build(const Args&) {
-  fmt::print(stderr, "distill build: not implemented yet\n");
-  return 1;
+namespace {
+
+using backend::build::BuildOptions;
+
+void print_error(const support::Error& error, const support::SourceFile& file) {
+  support::Diagnostic diagnostic{support::Severity::error, "", error.where.value_or(support::SourceRange{}),
+                                 error.message, ""};
+  fmt::print(stderr, "{}", support::render(diagnostic, file));
+}
+
+int build(const BuildOptions& options) {
+  Progress progress(options.progress);
+  auto loaded = load_plan({options.dockerfile, options.build_args, options.target, options.platform});
+  if (!loaded) {
+    return 1;
+  }
+  const auto& file = loaded->file;
+  auto cache = backend::fetch::Cache::open(options.cache_dir, options.offline);
+  if (!cache) {
+    print_error(cache.error(), file);
+    return 1;
+  }
+  auto fetcher = backend::fetch::make_curl_fetcher();
+
+  // Resolve the packages (or read distill.lock) and fetch the .debs.
+  LockSettings settings{options.dockerfile, options.context, options.mirror, options.keyring, options.minimal,
+                        options.offline, options.locked, false, options.cache_dir};
+  auto outcome = resolve_or_read_lock(*loaded, settings, *fetcher, *cache, progress);
+  if (!outcome) {
+    print_error(outcome.error(), file);
+    return 1;
+  }
+  auto lock = &outcome->lock;
+  if (auto fetched = backend::build::fetch_packages(*lock, *fetcher, *cache, progress.fetch_callback());
+      !fetched) {
+    print_error(fetched.error(), file);
+    return 1;
+  }
+  progress.end_fetch();
+
+  // The time of every file and of the config: SOURCE_DATE_EPOCH, else 0;
+  // never the clock.
+  const std::int64_t epoch = options.source_date_epoch.value_or(0);
+
+  auto layout = options.store_dir;
+  if (auto made = backend::oci::init_layout(layout); !made) {
+    print_error(made.error(), file);
+    return 1;
+  }
+  auto ignore = context_ignore(options.context, options.dockerfile);
+  if (!ignore) {
+    print_error(ignore.error(), file);
+    return 1;
+  }
+  backend::build::ExecutorInputs inputs;
+  inputs.plan = &loaded->plan;
+  inputs.options = &options;
+  inputs.context = {options.context, *ignore};
+  inputs.packages = lock->stages;
+  inputs.epoch = epoch;
+  inputs.layout = layout;
+  inputs.file_name = file.name;
+  inputs.log = [&](std::string_view line) { progress.line(line); };
+  inputs.step_output = [&](std::string_view text) { progress.output(text); };
+  auto built = backend::build::execute_plan(inputs);
+  if (!built) {
+    print_error(built.error(), file);
+    return 1;
+  }
+  for (const auto& finding : built->unmodelled_scripts) {
+    progress.line(fmt::format("note: maintainer script not modelled: {}", finding));
+  }
+  auto image = backend::oci::write_image(layout, built->config, built->layers, built->annotations);
+  if (!image) {
+    print_error(image.error(), file);
+    return 1;
+  }
+  auto written = write_outputs(options, layout, *image, *built);
+  if (!written) {
+    print_error(written.error(), file);
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace
+
+int run_build(const Args& args) {
+  auto parsed = parse_build_args(args);
+  if (auto* help = std::get_if<HelpRequested>(&parsed)) {
+    fmt::print("{}", help->text);
+    return 0;
+  }
+  if (auto* usage = std::get_if<UsageError>(&parsed)) {
+    fmt::print(stderr, "distill build: {}\n(see 'distill build --help')\n", usage->message);
+    return 2;
+  }
+  return build(std::get<BuildOptions>(parsed));
 }
 
 } // namespace distill::cli

@@ -62,6 +62,7 @@ public:
     int install_index = 0;
     for (std::size_t i = 0; i < stage.steps.size(); ++i) {
       const auto& step = stage.steps[i];
+      m_step_index = i;
       support::Result<void> done;
       if (const auto* install = std::get_if<planner::InstallPackages>(&step.op)) {
         done = install_packages(*install, install_index++, step.created_by);
@@ -85,6 +86,7 @@ public:
         return std::unexpected(located(done.error(), op_ranges(step.op)));
       }
     }
+    m_built.packages = m_installed;
     for (const auto& [key, value] : m_in.options->labels) {
       if (stage.index == m_in.plan->stages.at(static_cast<std::size_t>(m_in.plan->target)).index) {
         m_built.config.labels[key] = value;
@@ -133,6 +135,7 @@ private:
       }
       m_built = it->second;
       m_built.config.on_build.clear();
+      m_installed = it->second.packages;
       return {};
     }
     if (const auto* layout = std::get_if<planner::LayoutBase>(&stage.base.kind)) {
@@ -204,13 +207,17 @@ private:
     m_built.config.cmd = {"bash"};
     m_built.annotations["org.opencontainers.image.base.name"] = base.reference;
     m_in.log(fmt::format("base {}: {} packages", base.reference, locked->base.size()));
-    auto layers = package_layers(*locked, locked->base, m_built.rootfs, true, m_in.epoch);
+    PackageStep step = package_step(*locked);
+    step.added = locked->base;
+    step.base = true;
+    auto layers = package_layers(step);
     if (!layers) {
       return std::unexpected(layers.error());
     }
-    if (auto added = add_package_layers(*layers, "debian " + base.suite); !added) {
+    if (auto added = add_package_layers(*layers, base.distro + " " + base.suite); !added) {
       return added;
     }
+    m_installed = locked->base;
     if (locked->minimal) {
       m_built.config.cmd.clear(); // a minimal base may have no bash
     }
@@ -264,11 +271,32 @@ private:
       history(created_by, true);
       return {};
     }
-    auto layers = package_layers(*locked, list, m_built.rootfs, false, m_in.epoch);
+    PackageStep step = package_step(*locked);
+    step.installed = m_installed;
+    step.added = list;
+    auto layers = package_layers(step);
     if (!layers) {
       return std::unexpected(layers.error());
     }
+    m_installed.insert(m_installed.end(), list.begin(), list.end());
     return add_package_layers(*layers, created_by);
+  }
+
+  PackageStep package_step(const StagePackages& locked) const {
+    PackageStep step;
+    step.stage = &locked;
+    step.epoch = m_in.epoch;
+    step.spool_dir = m_in.options->cache_dir / "spool";
+    // Only the accounts made before this step: later ones are still to come.
+    for (std::size_t i = 0; i < m_step_index && i < m_stage->steps.size(); ++i) {
+      const auto& each = m_stage->steps[i];
+      if (const auto* user = std::get_if<planner::AddUser>(&each.op)) {
+        step.users.push_back(*user);
+      } else if (const auto* group = std::get_if<planner::AddGroup>(&each.op)) {
+        step.groups.push_back(*group);
+      }
+    }
+    return step;
   }
 
   support::Result<void> add_layer(fs::Tree tree, const std::string& created_by) {
@@ -425,6 +453,8 @@ private:
   const planner::Stage* m_stage = nullptr;
   BuiltStage m_built;
   bool m_cmd_set_here = false;
+  std::size_t m_step_index = 0;
+  std::vector<LockedPackage> m_installed; // the stage's packages so far
   std::optional<std::vector<std::string>> m_context_paths;
 };
 

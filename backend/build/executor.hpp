@@ -30,6 +30,7 @@ struct BuiltStage {
   oci::ImageConfig config;
   std::map<std::string, std::string> annotations;    // org.opencontainers.image.base.*
   std::vector<std::string> unmodelled_scripts;       // "pkg: what its postinst does"
+  std::vector<LockedPackage> packages;               // installed packages (for the SBOM)
 };
 
 struct ExecutorInputs {

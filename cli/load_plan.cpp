@@ -3,7 +3,7 @@
 #include "frontend/analyze.hpp"
 #include "frontend/check_instructions.hpp"
 #include "frontend/parse.hpp"
-#include "planner/plan.hpp"
+#include "planner/planner.hpp"
 #include "support/atomic_file.hpp"
 #include "support/diagnostic.hpp"
 #include "support/sha256.hpp"
@@ -53,7 +53,7 @@ std::optional<LoadedPlan> load_plan(const PlanInputs& inputs) {
     print_diagnostics(sink, loaded.file);
     return std::nullopt;
   }
-  loaded.plan = planner::plan_build(build, planner::PlanOptions{}, sink);
+  loaded.plan = planner::make_plan(build, loaded.file);
   print_diagnostics(sink, loaded.file); // warnings, and errors if any
   if (sink.has_errors()) {
     return std::nullopt;

@@ -1,0 +1,72 @@
+#include "backend/build/package_exec.hpp"
+
+#include "backend/base/base_image.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+
+namespace distill::backend::build {
+
+namespace {
+
+// Releases before the /usr merge keep /bin and /lib as directories.
+bool merged_usr(const StagePackages& stage) {
+  static const std::set<std::string> unmerged{"stretch", "buster", "bullseye", "bionic", "focal"};
+  return !unmerged.contains(stage.suite);
+}
+
+} // namespace
+
+support::Result<PackageLayers> package_layers(const PackageStep& step) {
+  const StagePackages& stage = *step.stage;
+  base::BaseOptions options;
+  options.distro = stage.distro.empty() ? "debian" : stage.distro;
+  options.suite = stage.suite;
+  options.compat = !stage.minimal;
+  options.slim = stage.slim;
+  options.merged_usr = merged_usr(stage);
+  options.epoch = step.epoch;
+  options.sources.mirror = stage.mirror_uri;
+  options.sources.suite = stage.suite;
+  options.spool_dir = step.spool_dir;
+  options.accounts.users = step.users;
+  options.accounts.groups = step.groups;
+  std::set<std::string> new_names;
+  std::vector<base::BasePackage> all;
+  for (const auto& package : step.installed) {
+    all.push_back({package.name, package.version, package.arch, package.deb});
+  }
+  for (const auto& package : step.added) {
+    all.push_back({package.name, package.version, package.arch, package.deb});
+    new_names.insert(package.name);
+  }
+  auto built = base::build_base_layers(all, options);
+  if (!built) {
+    return std::unexpected(built.error());
+  }
+  PackageLayers out;
+  for (auto& layer : built->layers) {
+    // Only the layers that hold something new; a group mixing old and new
+    // packages is taken whole (its old files are identical, so harmless).
+    bool has_new = step.base;
+    for (const auto& name : layer.packages) {
+      has_new = has_new || new_names.contains(name);
+    }
+    if (!has_new) {
+      continue;
+    }
+    std::string label;
+    for (const auto& name : layer.packages) {
+      label += (label.empty() ? "" : " ") + name;
+    }
+    out.packages.emplace_back(std::move(label), std::move(layer.tree));
+  }
+  out.generated = std::move(built->generated);
+  for (const auto& finding : built->findings) {
+    out.unmodelled.push_back(fmt::format("{}: {}", finding.package, finding.what));
+  }
+  return out;
+}
+
+} // namespace distill::backend::build
