@@ -5,7 +5,6 @@
 #include "cli/commands.hpp"
 #include "cli/lint_printers.hpp"
 #include "planner/lint/lint.hpp"
-#include "planner/lint/rules.hpp"
 #include "support/atomic_file.hpp"
 
 #include <cstdio>
@@ -116,13 +115,8 @@ std::optional<LintCommandOptions> parse_options(const Args& args, int& status) {
     }
   }
   if (vm.count("ignore")) {
-    for (const std::string& id : vm["ignore"].as<std::vector<std::string>>()) {
-      if (planner::lint::find_rule(id) == nullptr) {
-        status = usage_error(fmt::format("unknown rule '{}' in --ignore (see docs/lint-rules.md)", id));
-        return std::nullopt;
-      }
-      options.lint.ignored.push_back(id);
-    }
+    // Unknown ids are accepted: hadolint ignore lists name ShellCheck codes and rules distill lacks.
+    for (const std::string& id : vm["ignore"].as<std::vector<std::string>>()) options.lint.ignored.push_back(id);
   }
   if (vm.count("build-arg")) {
     for (const std::string& text : vm["build-arg"].as<std::vector<std::string>>()) {
@@ -171,7 +165,7 @@ int run_lint(const Args& args) {
   for (const std::string& path : options->files) {
     auto text = read_input(path);
     if (!text) {
-      fmt::print(stderr, "distill lint: cannot read {}: {}\n", path, text.error().message);
+      fmt::print(stderr, "distill lint: {}\n", text.error().message);
       unreadable = true;
       continue;
     }
