@@ -1,0 +1,55 @@
+// The examples of docs/lint-rules.md are tests: under each `### rule`
+// heading, the ```dockerfile bad block must trip the rule and the
+// ```dockerfile good block must not.
+
+#include "planner/lint/lint.hpp"
+#include "planner/lint/rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace distill::planner::lint {
+namespace {
+
+bool catches(const std::string& rule, const std::string& text) {
+  const auto findings = lint(support::SourceFile{"Dockerfile", text}, {});
+  return std::ranges::any_of(findings, [&](const support::Diagnostic& d) { return d.kind == rule; });
+}
+
+TEST(LintDocs, EveryRuleIsDocumentedWithExamplesThatHold) {
+  std::ifstream in(DISTILL_SOURCE_DIR "/docs/lint-rules.md");
+  ASSERT_TRUE(in) << "docs/lint-rules.md missing";
+  std::string line;
+  std::string rule;
+  std::string block;
+  std::string kind; // "bad" / "good" while inside a block
+  std::set<std::string> documented;
+  int examples = 0;
+  while (std::getline(in, line)) {
+    if (!kind.empty()) {
+      if (line == "```") {
+        EXPECT_EQ(catches(rule, block), kind == "bad") << rule << " " << kind << " example:\n" << block;
+        ++examples;
+        kind.clear();
+        block.clear();
+      } else {
+        block += line + "\n";
+      }
+    } else if (line.starts_with("### ")) {
+      rule = line.substr(4);
+      documented.insert(rule);
+    } else if (line == "```dockerfile bad" || line == "```dockerfile good") {
+      kind = line.substr(14);
+    }
+  }
+  for (const Rule& r : rules()) EXPECT_TRUE(documented.contains(std::string(r.id))) << r.id << " is not documented";
+  EXPECT_EQ(examples, 2 * static_cast<int>(rules().size()));
+}
+
+} // namespace
+} // namespace distill::planner::lint
