@@ -3,6 +3,8 @@
 #include "cli/build_args.hpp"
 #include "cli/commands.hpp"
 #include "frontend/ast_dump.hpp"
+#include "frontend/analysis_json.hpp"
+#include "frontend/analyze.hpp"
 #include "frontend/ast_json.hpp"
 #include "frontend/check_instructions.hpp"
 #include "frontend/go_quote.hpp"
@@ -171,16 +173,17 @@ void check_target(const frontend::Document& document, const std::string& target,
                "name a stage defined with FROM ... AS <name>"});
 }
 
-// The JSON output. The stage analysis (each stage's resolved base, ARGs and
-// ENV after --build-arg) belongs here next to the tree, as "stages", once the
-// frontend offers it as JSON; until then the tree and the options given.
-std::string json_output(const frontend::Document& document, const ParseOptions& options) {
+// The JSON output: the tree, the options given, and the stage analysis (each
+// stage's resolved base, platform, ARGs and ENV after --build-arg) as "analysis".
+std::string json_output(const frontend::Document& document, const ParseOptions& options,
+                        const frontend::Build& build) {
   nlohmann::json out = nlohmann::json::parse(frontend::ast_to_json(document, -1));
   nlohmann::json build_args = nlohmann::json::object();
   for (const auto& [key, value] : options.build_args) {
     build_args[key] = value;
   }
   out["options"] = {{"build_args", std::move(build_args)}, {"target", options.target}};
+  out["analysis"] = nlohmann::json::parse(frontend::analysis_to_json(build));
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -204,6 +207,13 @@ int run_parse(const Args& args) {
       frontend::parse(support::SourceFile{path == "-" ? "<stdin>" : path, std::move(*text)}, sink);
   frontend::check_instructions(document, sink);
   check_target(document, options->target, sink);
+  frontend::Build build;
+  if (options->json && !sink.has_errors()) {
+    frontend::BuildOptions build_options;
+    build_options.build_args = options->build_args;
+    build_options.target = options->target;
+    build = frontend::analyze(document, build_options, sink);
+  }
   for (const auto& diagnostic : sink.diagnostics()) {
     fmt::print(stderr, "{}", support::render(diagnostic, document.file));
   }
@@ -211,7 +221,7 @@ int run_parse(const Args& args) {
     return 1;
   }
   if (options->json) {
-    fmt::print("{}\n", json_output(document, *options));
+    fmt::print("{}\n", json_output(document, *options, build));
   } else {
     fmt::print("{}\n", frontend::dump(document));
   }

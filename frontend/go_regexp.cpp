@@ -11,16 +11,6 @@ namespace {
 constexpr std::size_t k_max_pattern_bytes = 4096;
 constexpr std::size_t k_max_text_bytes = 8192; // longer than any path (PATH_MAX is 4096)
 
-std::vector<char32_t> runes_of(std::string_view text) {
-  std::vector<char32_t> out;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const auto [rune, width] = decode_rune(text, pos);
-    out.push_back(rune);
-    pos += width;
-  }
-  return out;
-}
-
 bool is_ascii_alnum(char32_t c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -79,7 +69,7 @@ void emit_literal(std::wstring& out, char32_t c) {
 
 class Translator {
 public:
-  explicit Translator(std::string_view go) : m_in(runes_of(go)) {}
+  explicit Translator(std::string_view go) : m_in(decode_runes(go)) {}
 
   std::optional<std::wstring> run() {
     while (m_pos < m_in.size()) {

@@ -10,20 +10,10 @@
 namespace distill::frontend {
 namespace {
 
-std::vector<char32_t> runes(std::string_view text) {
-  std::vector<char32_t> out;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const auto [rune, width] = decode_rune(text, pos);
-    out.push_back(rune);
-    pos += width;
-  }
-  return out;
-}
-
 // Go's strings.ToLower / ToUpper (simple case mapping per rune).
 std::string map_case(std::string_view text, bool upper) {
   std::string out;
-  for (char32_t rune : runes(text)) {
+  for (char32_t rune : decode_runes(text)) {
     const auto mapped = upper ? u_toupper(static_cast<UChar32>(rune)) : u_tolower(static_cast<UChar32>(rune));
     append_rune(out, static_cast<char32_t>(mapped));
   }
@@ -33,8 +23,8 @@ std::string map_case(std::string_view text, bool upper) {
 } // namespace
 
 int levenshtein(std::string_view a, std::string_view b) {
-  const auto ra = runes(a);
-  const auto rb = runes(b);
+  const auto ra = decode_runes(a);
+  const auto rb = decode_runes(b);
   std::vector<int> row(rb.size() + 1);
   std::iota(row.begin(), row.end(), 0);
   for (std::size_t i = 1; i <= ra.size(); ++i) {

@@ -29,6 +29,16 @@ DecodedRune decode_rune(std::string_view text, std::size_t pos) {
   return {k_rune_error, 1};
 }
 
+std::vector<char32_t> decode_runes(std::string_view text) {
+  std::vector<char32_t> out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto [rune, width] = decode_rune(text, pos);
+    out.push_back(rune);
+    pos += width;
+  }
+  return out;
+}
+
 void append_rune(std::string& out, char32_t rune) {
   if (rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) rune = k_rune_error;
   if (rune < 0x80) {

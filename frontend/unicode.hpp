@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace distill::frontend {
 
@@ -19,6 +20,9 @@ struct DecodedRune {
 
 // Decodes the rune at `pos` (pos < text.size()) like Go's utf8.DecodeRuneInString.
 DecodedRune decode_rune(std::string_view text, std::size_t pos);
+
+// All runes of `text`, decoded as decode_rune() does.
+std::vector<char32_t> decode_runes(std::string_view text);
 
 // Appends the UTF-8 encoding of `rune` (invalid code points as U+FFFD).
 void append_rune(std::string& out, char32_t rune);

@@ -8,6 +8,7 @@
 // This header is plain data and depends only on support/, so the backend can
 // use it without linking the frontend.
 
+#include "support/diagnostic.hpp"
 #include "support/source.hpp"
 
 #include <map>
@@ -30,10 +31,12 @@ struct ScratchBase {};
 // debian:bookworm, debian:12-slim, ubuntu:24.04, ... synthesized from packages.
 struct DistroBase {
   std::string distro;  // "debian" | "ubuntu"
-  std::string suite;   // codename: "bookworm", "noble"
+  std::string suite;   // codename: "bookworm", "noble"; "stable"/"testing" for debian:latest/stable/testing
   std::string version; // "12", "24.04"; empty when only a codename was given
   bool slim = false;
   std::string reference; // as written after expansion, e.g. "debian:bookworm-slim"
+  std::string serial;    // "20241202" from a dated tag (debian:bookworm-20241202): that day's snapshot
+  bool moving = false;   // a tag that follows releases (latest, stable, testing, sid): not reproducible
 };
 
 // Any other image, pulled from a registry.
@@ -294,7 +297,8 @@ using Op = std::variant<InstallPackages, Run, Copy, Mkdir, Symlink, WriteFile, R
                         AddUser, AddGroup, SetEnv, SetWorkdir, SetUser, SetEntrypoint, SetCmd,
                         SetLabels, Expose, AddVolumes, Healthcheck, StopSignal, SetShell, OnBuild>;
 
-// A history entry's text, BuildKit style ("RUN /bin/sh -c apt-get ...").
+// A history entry's text, BuildKit style ("RUN /bin/sh -c apt-get ... # buildkit",
+// "ENV A=b"). The ops a rewrite makes from one RUN all carry that RUN's text.
 struct Step {
   Op op;
   std::string created_by;
@@ -317,6 +321,7 @@ struct RewriteNote {
   std::vector<std::string> findings; // e.g. "apt-get upgrade is not reproducible"
   int install_commands = 0;   // apt-get/apt install commands in the step
   int installs_rewritten = 0; // of those, how many became InstallPackages
+  int stage = -1;             // index into Plan::stages of the stage the RUN is in
   Ranges where;
 };
 
@@ -324,6 +329,7 @@ struct Plan {
   std::vector<Stage> stages; // only those the target needs, in file order
   int target = -1;           // index into stages of the stage to build
   std::vector<RewriteNote> notes;
+  std::vector<support::Diagnostic> findings; // about the plan: moving base tags, MAINTAINER, ...
 };
 
 } // namespace distill::planner

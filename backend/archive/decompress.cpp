@@ -24,6 +24,7 @@ support::Result<std::string> decompress_file(const std::filesystem::path& file, 
   }
   archive_read_support_filter_all(reader.get());
   archive_read_support_format_raw(reader.get());
+  archive_read_support_format_empty(reader.get()); // an empty index (xz or gz of nothing) is valid
   if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
     return support::fail("{}: {}", what, archive_error_string(reader.get()));
   }

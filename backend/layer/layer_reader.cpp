@@ -1,5 +1,7 @@
 #include "backend/layer/layer_reader.hpp"
 
+#include "backend/layer/utf8_locale.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -262,6 +264,7 @@ Result<std::string> safe_member_path(std::string_view name) {
 }
 
 Result<fs::Tree> read_layer(const std::filesystem::path& path, const ReadOptions& options) {
+  const Utf8LocaleScope locale;
   ArchivePtr a = new_reader();
   if (!a) {
     return fail("cannot allocate a libarchive reader");
@@ -277,6 +280,7 @@ Result<fs::Tree> read_layer(const std::filesystem::path& path, const ReadOptions
 }
 
 Result<fs::Tree> read_layer_bytes(std::string_view bytes, const ReadOptions& options) {
+  const Utf8LocaleScope locale;
   ArchivePtr a = new_reader();
   if (!a) {
     return fail("cannot allocate a libarchive reader");

@@ -1,5 +1,7 @@
 #include "backend/layer/tar_writer.hpp"
 
+#include "backend/layer/utf8_locale.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -9,9 +11,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <clocale>
 #include <fcntl.h>
-#include <locale.h>
 #include <unistd.h>
 
 namespace distill::backend::layer {
@@ -97,32 +97,6 @@ void set_name(archive_entry* ae, const std::string& name) {
   archive_entry_copy_pathname(ae, name.c_str());
 }
 
-// libarchive converts names from the locale's charset to UTF-8 for pax
-// records, so the bytes written would depend on LANG. Pin this thread to
-// C.UTF-8 while writing (uselocale is per thread, no global state): ASCII
-// names stay plain ustar, UTF-8 names get a pax "path" record.
-class Utf8LocaleScope {
-public:
-  Utf8LocaleScope() {
-    m_locale = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-    if (m_locale != static_cast<locale_t>(nullptr)) {
-      m_previous = ::uselocale(m_locale);
-    }
-  }
-  ~Utf8LocaleScope() {
-    if (m_locale != static_cast<locale_t>(nullptr)) {
-      ::uselocale(m_previous);
-      ::freelocale(m_locale);
-    }
-  }
-  Utf8LocaleScope(const Utf8LocaleScope&) = delete;
-  Utf8LocaleScope& operator=(const Utf8LocaleScope&) = delete;
-
-private:
-  locale_t m_locale = static_cast<locale_t>(nullptr);
-  locale_t m_previous = static_cast<locale_t>(nullptr);
-};
-
 class TarStream {
 public:
   TarStream(const TarOptions& options, const ByteSink& sink) : m_options(options), m_sink(sink) {}
@@ -151,7 +125,9 @@ public:
     fill(ae, record);
     const int rc = archive_write_header(m_archive, ae);
     archive_entry_free(ae);
-    if (rc != ARCHIVE_OK) {
+    // ARCHIVE_WARN: a name that is not UTF-8 went in as raw bytes with a
+    // "hdrcharset=BINARY" record; with the locale pinned that is deterministic.
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
       return failure("writing tar header for " + record.name);
     }
     if (record.kind == Kind::plain && record.entry->type == fs::EntryType::regular) {

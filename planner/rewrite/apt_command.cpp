@@ -50,13 +50,14 @@ struct Arg {
 };
 
 std::vector<Arg> expand_args(const std::vector<shell::Word>& words, std::size_t from, const AptContext& context) {
-  static const shell::Variables k_none;
-  const shell::Variables& variables = context.variables ? *context.variables : k_none;
+  shell::Environment from_values;
+  if (!context.environment && context.variables) from_values.values = *context.variables;
+  const shell::Environment& environment = context.environment ? *context.environment : from_values;
   std::vector<Arg> args;
   for (std::size_t i = from; i < words.size(); ++i) {
     Arg arg;
     arg.word = &words[i];
-    if (auto fields = shell::expand_fields(words[i], variables)) {
+    if (auto fields = shell::expand_fields(words[i], environment)) {
       arg.fields = std::move(*fields);
     } else {
       arg.error = fields.error().message;
@@ -275,6 +276,43 @@ AptCommand read_apt_mark(AptCommand command, const std::vector<Arg>& args, const
 
 } // namespace
 
+bool changes_apt_sources(std::string_view path, const std::string* content) {
+  const auto under = [&](std::string_view root) {
+    return path == root || (path.starts_with(root) && (path[root.size()] == '/' || path[root.size()] == '.'));
+  };
+  if (path == "/etc/apt" || path == "/etc/apt/" || under("/etc/apt/sources.list") || under("/etc/apt/trusted.gpg") ||
+      under("/etc/apt/keyrings") || under("/usr/share/keyrings") || under("/etc/apt/preferences") ||
+      under("/etc/apt/auth.conf")) {
+    return true;
+  }
+  if (under("/etc/apt/apt.conf")) {
+    if (!content) return true;
+    for (std::string_view key : {"Install-Recommends", "Install-Suggests", "Default-Release", "AllowUnauthenticated",
+                                 "AllowInsecure", "Architecture", "Never-MarkAuto", "Get::"}) {
+      if (content->find(key) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+bool mentions_apt_sources(std::string_view text) {
+  std::string stripped(text);
+  for (std::string_view official : {"add-apt-repository universe", "add-apt-repository multiverse",
+                                    "add-apt-repository restricted", "add-apt-repository -y universe"}) {
+    for (auto at = stripped.find(official); at != std::string::npos; at = stripped.find(official)) {
+      stripped.erase(at, official.size());
+    }
+  }
+  text = stripped;
+  for (std::string_view needle : {"sources.list", "/etc/apt/keyrings", "/usr/share/keyrings", "trusted.gpg",
+                                  "/etc/apt/preferences", "/etc/apt/auth.conf", "add-apt-repository",
+                                  "apt-add-repository", "apt-key", "--add-architecture", "Install-Recommends",
+                                  "Default-Release"}) {
+    if (text.find(needle) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 bool is_apt_cache_path(std::string_view path) {
   while (path.size() > 1 && path.back() == '/') {
     path.remove_suffix(1);
@@ -379,6 +417,24 @@ AptCommand read_apt_command(const shell::SimpleCommand& simple, const AptContext
     command.needs_lists = true;
     refuse(command, "aptitude", "aptitude has no declarative form; use apt-get install");
     return command;
+  }
+  if (tool == "add-apt-repository" || tool == "apt-add-repository") {
+    // Enabling a component of Ubuntu's own archive, which official images already list.
+    std::vector<std::string> operands;
+    bool no_update = false;
+    for (const Arg& arg : args) {
+      for (const std::string& field : arg.fields) {
+        if (field == "-n" || field == "--no-update") no_update = true;
+        else if (field == "-y" || field == "--yes") continue;
+        else operands.push_back(field);
+      }
+      if (!arg.error.empty()) operands.push_back(arg.word->text);
+    }
+    if (operands.size() == 1 && (operands[0] == "universe" || operands[0] == "multiverse" ||
+                                 operands[0] == "restricted" || operands[0] == "main")) {
+      command.action = no_update ? AptAction::query : AptAction::update;
+      return command;
+    }
   }
   if (tool == "apt-key" || tool == "add-apt-repository" || tool == "apt-add-repository") {
     command.action = AptAction::other;

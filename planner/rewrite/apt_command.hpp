@@ -32,7 +32,8 @@ enum class AptAction {
 
 // The context a command is read in.
 struct AptContext {
-  const shell::Variables* variables = nullptr; // known values for $x (may be null: none known)
+  const shell::Environment* environment = nullptr; // what $x holds (null: see `variables`)
+  const shell::Variables* variables = nullptr;     // or just known values, when `environment` is null
   std::vector<std::string> saved_manual;       // variables holding a recorded `apt-mark showmanual`
 };
 
@@ -71,6 +72,15 @@ bool mentions_apt_install(const shell::SimpleCommand& command);
 // True for the paths apt fills and images clean: /var/lib/apt/lists/...,
 // /var/cache/apt/...
 bool is_apt_cache_path(std::string_view path);
+
+// True when writing `content` to `path` (or copying an unknown file there:
+// content nullptr) can change what apt installs: sources, keys, pinning,
+// auth, or apt settings such as APT::Install-Recommends.
+bool changes_apt_sources(std::string_view path, const std::string* content);
+
+// True when shell text mentions a way of changing apt's sources or keys
+// (sources.list, keyrings, apt-key, add-apt-repository, --add-architecture).
+bool mentions_apt_sources(std::string_view text);
 
 // Reads `name[:arch][=version|/release]`; nullopt when it is not a package
 // name (a path, a pattern, a name ending in '-').

@@ -381,8 +381,8 @@ FileOpResult read_write(const std::string& tool, const shell::SimpleCommand& com
   if (!out->target.literal() && !out->target.has_parameter()) {
     return refused("file-op-redirect", tool + " into '" + out->target.text + "'");
   }
-  static const shell::Variables k_none;
-  auto target = shell::expand_word(out->target, context.variables ? *context.variables : k_none);
+  static const shell::Environment k_none;
+  auto target = shell::expand_word(out->target, context.environment ? *context.environment : k_none);
   if (!target || out->target.has_glob() || out->target.has_tilde()) {
     return refused("variable-path", tool + " into '" + out->target.text + "' " + (target ? "" : target.error().message));
   }
@@ -458,7 +458,7 @@ FileOpResult read_file_op(const shell::SimpleCommand& command, const FileOpConte
       }
     }
   }
-  const LiteralArgs args = literal_args(command, 1, context.variables);
+  const LiteralArgs args = literal_args(command, 1, context.environment);
   if (!args.error.empty()) {
     const bool substitution = std::ranges::any_of(command.words, [](const shell::Word& w) { return w.has_substitution(); });
     return refused(substitution ? "substitution-in-file-op" : "variable-in-file-op", tool + " argument " + args.error);

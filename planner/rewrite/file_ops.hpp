@@ -16,7 +16,7 @@
 namespace distill::planner::rewrite {
 
 struct FileOpContext {
-  const shell::Variables* variables = nullptr; // known values for $x (may be null)
+  const shell::Environment* environment = nullptr; // what $x holds (null: nothing known)
   std::string cwd = "/"; // absolute working directory; empty when a `cd` made it unknown
   bool root = true;      // the step runs as root (file ops create root-owned files)
 };

@@ -4,8 +4,8 @@
 
 namespace distill::planner::rewrite {
 
-LiteralArgs literal_args(const shell::SimpleCommand& command, std::size_t from, const shell::Variables* variables) {
-  static const shell::Variables k_none;
+LiteralArgs literal_args(const shell::SimpleCommand& command, std::size_t from, const shell::Environment* environment) {
+  static const shell::Environment k_none;
   LiteralArgs result;
   for (std::size_t i = from; i < command.words.size(); ++i) {
     const shell::Word& word = command.words[i];
@@ -13,7 +13,7 @@ LiteralArgs literal_args(const shell::SimpleCommand& command, std::size_t from, 
       result.error = "'" + word.text + "' uses ~";
       return result;
     }
-    auto fields = shell::expand_fields(word, variables ? *variables : k_none);
+    auto fields = shell::expand_fields(word, environment ? *environment : k_none);
     if (!fields) {
       result.error = "'" + word.text + "' " + fields.error().message;
       return result;

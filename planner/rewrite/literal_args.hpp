@@ -21,8 +21,8 @@ struct LiteralArgs {
   std::string error;            // why a word could not be expanded ("" when all could)
 };
 
-// Expands words[from...] of `command` with `variables` (null: none known).
+// Expands words[from...] of `command` in `environment` (null: nothing known).
 // A word with ~ or $(...) or an unknown variable sets `error`.
-LiteralArgs literal_args(const shell::SimpleCommand& command, std::size_t from, const shell::Variables* variables);
+LiteralArgs literal_args(const shell::SimpleCommand& command, std::size_t from, const shell::Environment* environment);
 
 } // namespace distill::planner::rewrite

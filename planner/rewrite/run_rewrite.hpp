@@ -31,6 +31,7 @@ namespace distill::planner::rewrite {
 
 struct RunScriptContext {
   shell::Variables variables; // ENV and ARG values in scope (the step's environment)
+  bool complete_environment = false; // `variables` is all of it: other names are unset (scratch and distro bases)
   std::string workdir = "/";  // WORKDIR in effect
   bool root = true;           // USER is root
   std::string sources_changed; // non-empty: an earlier step changed apt's sources (says where)

@@ -77,16 +77,6 @@ void collect_definitions(const shell::Command& command, Effects& effects) {
   }
 }
 
-bool mentions_sources(const std::string& text) {
-  for (const char* needle : {"/etc/apt/", "sources.list", "trusted.gpg", "add-apt-repository", "apt-add-repository",
-                             "apt-key", "--add-architecture"}) {
-    if (text.find(needle) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
-
 std::string shorten(std::string text) {
   std::ranges::replace(text, '\n', ' ');
   if (text.size() > 70) {
@@ -103,7 +93,7 @@ bool is_shell_name(const std::string& name) {
 // What an `other` unit does, read from every command inside it.
 void inspect(Unit& unit, const shell::Pipeline& pipeline, const UnitContext& context, const std::string& text) {
   const auto commands = shell::flatten(pipeline);
-  bool downloads = false;
+  std::string download; // the text of the last curl/wget that pipes into something
   for (const shell::FlatCommand& flat : commands) {
     const shell::SimpleCommand& command = *flat.command;
     for (const shell::Assignment& assignment : command.assignments) collect_names(assignment.value, unit.reads);
@@ -114,13 +104,23 @@ void inspect(Unit& unit, const shell::Pipeline& pipeline, const UnitContext& con
     }
     const std::string name = command_name(command);
     if (!name.empty()) unit.calls.insert(name);
-    if (name == "curl" || name == "wget") downloads = true;
-    if (downloads && flat.before == shell::Connector::pipe && is_shell_name(name)) {
-      unit.sources_change = "runs a downloaded script (" + shorten(text) + ")";
+    if (name == "curl" || name == "wget") {
+      download.clear();
+      for (const shell::Word& word : command.words) download += word.text + " ";
+    }
+    // Vendor setup scripts piped into a shell (nodesource's setup_22.x, get.docker.com)
+    // add apt sources; toolchain installers (rustup, uv) do not.
+    if (!download.empty() && flat.before == shell::Connector::pipe && is_shell_name(name)) {
+      for (const char* hint : {"setup", "deb", "apt", "repo", "ppa", "get.docker"}) {
+        if (download.find(hint) != std::string::npos) {
+          unit.sources_change = "runs a downloaded setup script (" + shorten(text) + ")";
+          break;
+        }
+      }
     }
     if (mentions_apt_install(command)) unit.install_commands += 1;
     AptContext apt_context;
-    apt_context.variables = &context.run->variables;
+    apt_context.environment = context.environment;
     const AptCommand apt = read_apt_command(command, apt_context);
     if (apt.needs_lists) unit.needs_lists = true;
     if (apt.action == AptAction::update) unit.fetches_lists = true;
@@ -154,7 +154,7 @@ void inspect(Unit& unit, const shell::Pipeline& pipeline, const UnitContext& con
   for (const shell::Command& command : pipeline.commands) {
     if (pipeline.commands.size() == 1) collect_definitions(command, unit.effects);
   }
-  if (unit.sources_change.empty() && mentions_sources(text)) {
+  if (unit.sources_change.empty() && mentions_apt_sources(text)) {
     unit.sources_change = shorten(text);
   }
 }
@@ -242,14 +242,27 @@ struct Reader {
   const RunScriptContext& run;
   UnitContext context;
   shell::ShellOptions options;
-  shell::Variables variables;
+  shell::Environment env;
   std::string cwd;
   Replay replay;
   bool umask_set = false;
   std::vector<Unit> units;
 
-  Reader(const shell::Script& s, const RunScriptContext& r) : script(s), run(r), variables(r.variables), cwd(r.workdir) {
+  Reader(const shell::Script& s, const RunScriptContext& r) : script(s), run(r), cwd(r.workdir) {
+    env.values = r.variables;
+    env.complete = r.complete_environment;
     context.run = &r;
+    context.environment = &env;
+  }
+
+  // The shell gives `name` a value only running the script can tell.
+  void forget(const std::string& name) {
+    env.values.erase(name);
+    env.unknown.insert(name);
+  }
+  void learn(const std::string& name, std::string value) {
+    env.unknown.erase(name);
+    env.values[name] = std::move(value);
   }
 
   std::string text(std::size_t begin, std::size_t end) const { return script.text.substr(begin, end - begin); }
@@ -268,7 +281,7 @@ struct Reader {
   // The unit for a lone simple command.
   void classify_simple(Unit& unit, const shell::SimpleCommand& command) {
     AptContext apt_context;
-    apt_context.variables = &variables;
+    apt_context.environment = &env;
     apt_context.saved_manual = context.saved_manual;
     if (command.words.empty()) {
       const AptCommand apt = read_apt_command(command, apt_context);
@@ -276,15 +289,15 @@ struct Reader {
         unit.kind = UnitKind::apt;
         unit.apt = apt;
         context.saved_manual.push_back(apt.save_manual);
-        variables.erase(apt.save_manual);
+        forget(apt.save_manual);
         return;
       }
       std::vector<std::pair<std::string, std::string>> values;
       for (const shell::Assignment& assignment : command.assignments) {
-        auto value = shell::expand_word(assignment.value, variables);
+        auto value = shell::expand_word(assignment.value, env);
         if (!value || assignment.append) {
           for (const shell::Assignment& a : command.assignments) {
-            variables.erase(a.name);
+            forget(a.name);
             unit.effects.variables.insert(a.name);
           }
           unit.kind = UnitKind::other;
@@ -294,7 +307,7 @@ struct Reader {
       }
       for (auto& [name, value] : values) {
         set_line(name, name + "=" + shell_quote(value));
-        variables[name] = std::move(value);
+        learn(name, std::move(value));
       }
       unit.kind = UnitKind::state;
       return;
@@ -310,7 +323,7 @@ struct Reader {
       std::vector<std::pair<std::string, std::string>> values;
       bool literal = true;
       for (std::size_t i = 1; i < command.words.size() && literal; ++i) {
-        auto arg = shell::expand_word(command.words[i], variables);
+        auto arg = shell::expand_word(command.words[i], env);
         if (!arg || arg->starts_with("-")) {
           literal = false;
           break;
@@ -318,8 +331,8 @@ struct Reader {
         const auto equals = arg->find('=');
         const std::string key = arg->substr(0, equals);
         if (equals == std::string::npos) {
-          const auto known = variables.find(key);
-          if (known == variables.end()) literal = false;
+          const auto known = env.values.find(key);
+          if (known == env.values.end()) literal = false;
           else values.emplace_back(key, known->second);
         } else {
           values.emplace_back(key, arg->substr(equals + 1));
@@ -328,14 +341,14 @@ struct Reader {
       if (literal && !values.empty()) {
         for (auto& [key, value] : values) {
           set_line(key, "export " + key + "=" + shell_quote(value));
-          variables[key] = std::move(value);
+          learn(key, std::move(value));
         }
         unit.kind = UnitKind::state;
         return;
       }
       for (std::size_t i = 1; i < command.words.size(); ++i) {
         const std::string key = command.words[i].text.substr(0, command.words[i].text.find('='));
-        variables.erase(key);
+        forget(key);
         unit.effects.variables.insert(key);
       }
       unit.effects.environment = true;
@@ -345,7 +358,7 @@ struct Reader {
     if (name == "cd" && command.assignments.empty()) {
       std::optional<std::string> target;
       if (command.words.size() == 2) {
-        if (auto arg = shell::expand_word(command.words[1], variables); arg && *arg != "-" && !command.words[1].has_tilde()) {
+        if (auto arg = shell::expand_word(command.words[1], env); arg && *arg != "-" && !command.words[1].has_tilde()) {
           target = absolute_path(*arg, cwd);
         }
       }
@@ -363,7 +376,8 @@ struct Reader {
     if (name == "umask" || name == "unset") {
       if (name == "umask") umask_set = true;
       for (std::size_t i = 1; name == "unset" && i < command.words.size(); ++i) {
-        variables.erase(command.words[i].value());
+        env.values.erase(command.words[i].value());
+        env.unknown.erase(command.words[i].value());
       }
       replay.lines.push_back(text(command.begin, command.end));
       unit.kind = UnitKind::state;
@@ -401,7 +415,7 @@ struct Reader {
       return;
     }
     FileOpContext file_context;
-    file_context.variables = &variables;
+    file_context.environment = &env;
     file_context.cwd = cwd;
     file_context.root = run.root;
     FileOpResult file = read_file_op(command, file_context);
@@ -417,10 +431,16 @@ struct Reader {
           unit.cleans_lists = true;
         }
         std::string path;
+        const std::string* content = nullptr;
         std::visit([&](const auto& o) {
           if constexpr (requires { o.path; }) path = o.path;
+          if constexpr (requires { o.content; }) content = &o.content;
         }, op);
-        if (path.starts_with("/etc/apt/")) unit.sources_change = shorten(text(command.begin, command.end));
+        const bool removal = std::holds_alternative<Remove>(op);
+        const std::string empty;
+        if (changes_apt_sources(path, removal ? &empty : content)) {
+          unit.sources_change = shorten(text(command.begin, command.end));
+        }
       }
       return;
     }
@@ -449,7 +469,7 @@ struct Reader {
         const shell::Pipeline& next = item.pipelines[p + 1];
         if (next.commands.size() == 1 && !next.negated && next.commands[0].kind == shell::Command::Kind::simple) {
           AptContext apt_context;
-          apt_context.variables = &variables;
+          apt_context.environment = &env;
           apt_context.saved_manual = context.saved_manual;
           const AptCommand apt = read_apt_command(next.commands[0].simple, apt_context);
           if (apt.declarative() && apt.action == AptAction::mark && apt.restore_manual == saved_name) {
@@ -478,7 +498,7 @@ struct Reader {
         inspected.cause = cause;
         unit = std::move(inspected);
         explain_installs(unit, item, pipeline);
-        for (const std::string& name : unit.effects.variables) variables.erase(name);
+        for (const std::string& name : unit.effects.variables) forget(name);
         if (unit.effects.cwd) cwd.clear();
         bool guard = false;
         if (unit.install_commands == 0 && !unit.touches_apt && unit.sources_change.empty() && !unit.effects.cwd &&

@@ -71,6 +71,7 @@ struct Unit {
 
 struct UnitContext {
   const RunScriptContext* run = nullptr;
+  const shell::Environment* environment = nullptr; // the script's environment as read so far
   std::vector<std::string> saved_manual; // variables recorded by `NAME="$(apt-mark showmanual)"`
 };
 

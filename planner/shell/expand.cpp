@@ -1,6 +1,8 @@
 #include "planner/shell/expand.hpp"
 
 #include <cctype>
+#include <set>
+#include <string_view>
 
 namespace distill::planner::shell {
 namespace {
@@ -9,19 +11,34 @@ bool plain_default(const std::string& text) {
   return text.find_first_of("$`\"'\\") == std::string::npos;
 }
 
+// Names the shell or the build sets without the Dockerfile saying so.
+bool set_outside(std::string_view name) {
+  static const std::set<std::string_view> k_names = {
+      "HOME", "PATH", "PWD", "OLDPWD", "HOSTNAME", "SHLVL", "IFS", "PS1", "PS2", "PS4", "OPTIND", "OPTARG",
+      "PPID", "UID", "EUID", "GROUPS", "BASH", "BASHPID", "BASH_VERSION", "BASH_SOURCE", "RANDOM", "LINENO",
+      "SECONDS", "FUNCNAME", "HOSTTYPE", "MACHTYPE", "OSTYPE", "TERM", "USER", "LOGNAME", "SHELL", "_"};
+  if (k_names.contains(name)) return true;
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return upper.ends_with("_PROXY");
+}
+
 // The value of one parameter part, or why it has none.
-support::Result<std::string> parameter_value(const WordPart& part, const Variables& variables) {
+support::Result<std::string> parameter_value(const WordPart& part, const Environment& environment) {
   if (part.text.empty() || !(std::isalpha(static_cast<unsigned char>(part.text[0])) || part.text[0] == '_')) {
     return support::fail("uses ${}, a special parameter", part.text);
   }
+  const Variables& variables = environment.values;
   const auto found = variables.find(part.text);
   const bool set = found != variables.end();
+  const bool known_unset = !set && environment.complete && !environment.unknown.contains(part.text) &&
+                           !set_outside(part.text);
+  if (!set && !known_unset) {
+    return support::fail("uses ${}, whose value is not known", part.text);
+  }
   const std::string& modifier = part.modifier;
   if (modifier.empty()) {
-    if (!set) {
-      return support::fail("uses ${}, whose value is not known", part.text);
-    }
-    return found->second;
+    return set ? found->second : std::string();
   }
   const bool colon = modifier[0] == ':';
   const std::size_t op_at = colon ? 1 : 0;
@@ -52,6 +69,18 @@ support::Result<void> check_part(const WordPart& part) {
 } // namespace
 
 support::Result<std::vector<std::string>> expand_fields(const Word& word, const Variables& variables) {
+  Environment environment;
+  environment.values = variables;
+  return expand_fields(word, environment);
+}
+
+support::Result<std::string> expand_word(const Word& word, const Variables& variables) {
+  Environment environment;
+  environment.values = variables;
+  return expand_word(word, environment);
+}
+
+support::Result<std::vector<std::string>> expand_fields(const Word& word, const Environment& environment) {
   std::vector<std::string> fields;
   std::string current;
   bool started = false;
@@ -64,7 +93,7 @@ support::Result<std::vector<std::string>> expand_fields(const Word& word, const 
       started = started || part.quoted || !part.text.empty();
       continue;
     }
-    auto value = parameter_value(part, variables);
+    auto value = parameter_value(part, environment);
     if (!value) {
       return std::unexpected(value.error());
     }
@@ -92,7 +121,7 @@ support::Result<std::vector<std::string>> expand_fields(const Word& word, const 
   return fields;
 }
 
-support::Result<std::string> expand_word(const Word& word, const Variables& variables) {
+support::Result<std::string> expand_word(const Word& word, const Environment& environment) {
   std::string result;
   for (const WordPart& part : word.parts) {
     if (auto checked = check_part(part); !checked) {
@@ -102,7 +131,7 @@ support::Result<std::string> expand_word(const Word& word, const Variables& vari
       result += part.text;
       continue;
     }
-    auto value = parameter_value(part, variables);
+    auto value = parameter_value(part, environment);
     if (!value) {
       return std::unexpected(value.error());
     }

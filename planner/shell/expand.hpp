@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,24 @@ namespace distill::planner::shell {
 // Variables with known values, by name.
 using Variables = std::map<std::string, std::string, std::less<>>;
 
+// What a script's environment is known to hold.
+struct Environment {
+  Variables values;                            // names with known values
+  std::set<std::string, std::less<>> unknown;  // names only running the script gives values to
+  // True when `values` is the whole environment: any other name is unset,
+  // except the ones the shell sets itself (HOME, PWD, IFS, ...) and proxy settings.
+  bool complete = false;
+};
+
 // The fields a word becomes after parameter expansion and field splitting
 // (default IFS). Pathname patterns are kept as written (the caller checks
 // Word::has_glob()). Fails with a reason such as "uses $(...)" or
 // "uses $version, whose value is not known".
+support::Result<std::vector<std::string>> expand_fields(const Word& word, const Environment& environment);
 support::Result<std::vector<std::string>> expand_fields(const Word& word, const Variables& variables);
 
 // The word as one string (no field splitting, as in an assignment value).
+support::Result<std::string> expand_word(const Word& word, const Environment& environment);
 support::Result<std::string> expand_word(const Word& word, const Variables& variables);
 
 } // namespace distill::planner::shell

@@ -4,6 +4,7 @@
 #include "support/sha256.hpp"
 #include "test_util.hpp"
 
+#include <clocale>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -135,6 +136,31 @@ TEST(LayerWriter, DeterministicAcrossDirsUmaskAndInsertionOrder) {
     }
     EXPECT_EQ(files, 1u);
   }
+}
+
+TEST(LayerWriter, IndependentOfTheProcessLocale) {
+  TempDir dir;
+  const auto disk = make_disk_file(dir);
+  const auto tree = sample_tree(false, disk);
+  auto plain = layer::write_layer(tree, dir / "a", options(layer::Compression::none));
+  const std::string saved = std::setlocale(LC_ALL, nullptr);
+  std::setlocale(LC_ALL, "C.UTF-8");
+  auto utf8 = layer::write_layer(tree, dir / "b", options(layer::Compression::none));
+  std::setlocale(LC_ALL, saved.c_str());
+  ASSERT_TRUE(plain) << plain.error().message;
+  ASSERT_TRUE(utf8) << utf8.error().message;
+  EXPECT_EQ(plain->digest, utf8->digest);
+}
+
+TEST(LayerWriter, NamesThatAreNotUtf8) {
+  bfs::Tree tree;
+  ASSERT_TRUE(tree.add("/opt/latin1-\xe9t\xe9", bfs::make_file(bfs::Content::from_bytes("x"))));
+  TempDir dir;
+  auto blob = layer::write_layer(tree, dir / "blobs", options(layer::Compression::none));
+  ASSERT_TRUE(blob) << blob.error().message;
+  auto back = layer::read_layer(blob->path);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_NE(back->find("/opt/latin1-\xe9t\xe9"), nullptr);
 }
 
 TEST(LayerWriter, GnuTarReadsItBack) {

@@ -173,6 +173,22 @@ TEST(ShellReader, SetOptions) {
   EXPECT_FALSE(apply_set(*flatten(echo).front().command, options));
 }
 
+TEST(ShellExpand, CompleteEnvironmentKnowsWhatIsUnset) {
+  Environment environment;
+  environment.values = {{"A", "1"}};
+  environment.unknown = {"DYNAMIC"};
+  environment.complete = true;
+  const auto expand = [&](const char* text) {
+    const Script script = read_script(std::string("x ") + text);
+    return expand_fields(flatten(script).back().command->words.at(1), environment);
+  };
+  EXPECT_EQ(*expand("$A$UNSET"), std::vector<std::string>{"1"});
+  EXPECT_EQ(*expand("${UNSET:-d}"), std::vector<std::string>{"d"});
+  EXPECT_FALSE(expand("$DYNAMIC"));
+  EXPECT_FALSE(expand("$HOME"));
+  EXPECT_FALSE(expand("$http_proxy"));
+}
+
 TEST(ShellExpand, FieldsAndReasons) {
   const Variables variables{{"PKGS", "curl  git\twget"}, {"V", "1.2"}, {"EMPTY", ""}};
   struct Row {
@@ -186,7 +202,7 @@ TEST(ShellExpand, FieldsAndReasons) {
       {"pkg=${V}-1", {"pkg=1.2-1"}, ""},
       {"$EMPTY", {}, ""},
       {"\"\"", {""}, ""},
-      {"${MISSING:-x}", {"x"}, ""},
+      {"${MISSING:-x}", {}, "uses $MISSING, whose value is not known"},
       {"${EMPTY:-x}", {"x"}, ""},
       {"${EMPTY-x}", {}, ""},
       {"$MISSING", {}, "uses $MISSING, whose value is not known"},
