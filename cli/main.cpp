@@ -1,3 +1,4 @@
+#include "backend/fetch/curl_handles.hpp"
 #include "cli/commands.hpp"
 
 #include <cstdio>
@@ -40,6 +41,12 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     print_usage(stderr);
     return 2;
+  }
+  // libcurl's global state is set up once, before any thread exists.
+  auto curl = distill::backend::fetch::CurlGlobal::init();
+  if (!curl) {
+    fmt::print(stderr, "distill: {}\n", curl.error().message);
+    return 1;
   }
   const std::string_view name = argv[1];
   if (name == "-h" || name == "--help" || name == "help") {
