@@ -59,7 +59,7 @@ int run_lock(const Args& args) {
     return 2;
   }
   PlanInputs inputs;
-  inputs.dockerfile = dockerfile.empty() ? std::filesystem::path(context) / "Dockerfile" : dockerfile;
+  inputs.dockerfile = dockerfile.empty() ? std::filesystem::path(context) / "Dockerfile" : std::filesystem::path(dockerfile);
   inputs.target = target;
   for (const auto& arg : build_args) {
     const auto equals = arg.find('=');

@@ -324,6 +324,10 @@ private:
     options.file_name = m_in.file_name;
     options.on_output = m_in.step_output;
     options.binds.context_dir = m_in.context.root;
+    // RUN --mount=type=bind,from=<stage> reads that stage's finished rootfs.
+    for (const auto& [index, built] : m_done) {
+      options.binds.stage_trees[index] = &built.rootfs;
+    }
     for (const auto& secret : m_in.options->secrets) {
       options.secrets.push_back({secret.id, secret.src, secret.env});
     }
