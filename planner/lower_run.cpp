@@ -40,6 +40,27 @@ bool posix_shell(const std::vector<std::string>& shell) {
   return name == "sh" || name == "bash" || name == "dash" || name == "ash" || name == "ksh" || name == "zsh";
 }
 
+// The options SHELL turns on with its own flags: ["/bin/bash", "-eo", "pipefail", "-c"].
+shell::ShellOptions shell_flags(const std::vector<std::string>& shell) {
+  shell::ShellOptions options;
+  for (std::size_t i = 1; i < shell.size(); ++i) {
+    const std::string& flag = shell[i];
+    if (flag == "-c") break;
+    if (flag.size() < 2 || flag[0] != '-' || flag[1] == '-') continue;
+    if (flag == "-o" && i + 1 < shell.size()) {
+      const std::string& name = shell[++i];
+      options.errexit = options.errexit || name == "errexit";
+      options.pipefail = options.pipefail || name == "pipefail";
+      continue;
+    }
+    for (std::size_t k = 1; k < flag.size(); ++k) {
+      if (flag[k] == 'e') options.errexit = true;
+      if (flag[k] == 'o' && i + 1 < shell.size() && shell[i + 1] == "pipefail") options.pipefail = true;
+    }
+  }
+  return options;
+}
+
 bool is_root(const std::string& user) {
   return user.empty() || user == "root" || user == "0" || user.starts_with("root:") || user.starts_with("0:");
 }
@@ -171,6 +192,7 @@ void lower_run(LowerContext& context, const frontend::Step& step, const frontend
   rewrite_context.root = is_root(step.user);
   rewrite_context.sources_changed = context.state.sources_changed;
   rewrite_context.complete_environment = context.state.complete_environment;
+  rewrite_context.options = shell_flags(step.shell);
   const rewrite::RunRewrite result = line.shell_form ? rewrite::rewrite_run_script(script, rewrite_context)
                                                      : rewrite::rewrite_run_argv(run.argv, rewrite_context);
   if (result.needs_lists && context.state.lists == 1) {

@@ -451,7 +451,14 @@ AptCommand read_apt_command(const shell::SimpleCommand& simple, const AptContext
           refuse(command, "apt-sources", "dpkg --add-architecture adds a package architecture");
           return command;
         }
-        if (field == "-i" || field == "--install" || field == "--unpack" || field == "-r" || field == "-P" ||
+        if (field == "-i" || field == "--install" || field == "--unpack") {
+          // A local package can bring its own apt sources (vendor-release packages do).
+          command.action = AptAction::other;
+          command.changes_sources = true;
+          refuse(command, "dpkg-install", "dpkg " + field + " installs a local package file");
+          return command;
+        }
+        if (field == "-r" || field == "-P" ||
             field == "--remove" || field == "--purge" || field == "--set-selections" || field == "--configure") {
           command.action = AptAction::other;
           refuse(command, "dpkg-install", "dpkg " + field + " has no declarative form");

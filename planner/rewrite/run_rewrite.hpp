@@ -22,6 +22,7 @@
 
 #include "planner/ir.hpp"
 #include "planner/shell/expand.hpp"
+#include "planner/shell/walk.hpp"
 
 #include <cstddef>
 #include <string>
@@ -32,6 +33,7 @@ namespace distill::planner::rewrite {
 struct RunScriptContext {
   shell::Variables variables; // ENV and ARG values in scope (the step's environment)
   bool complete_environment = false; // `variables` is all of it: other names are unset (scratch and distro bases)
+  shell::ShellOptions options;        // set by the SHELL's own flags (["/bin/bash", "-eo", "pipefail", "-c"])
   std::string workdir = "/";  // WORKDIR in effect
   bool root = true;           // USER is root
   std::string sources_changed; // non-empty: an earlier step changed apt's sources (says where)

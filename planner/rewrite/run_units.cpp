@@ -251,6 +251,7 @@ struct Reader {
   Reader(const shell::Script& s, const RunScriptContext& r) : script(s), run(r), cwd(r.workdir) {
     env.values = r.variables;
     env.complete = r.complete_environment;
+    options = r.options;
     context.run = &r;
     context.environment = &env;
   }
