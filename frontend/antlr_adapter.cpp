@@ -173,6 +173,33 @@ struct GrammarSession::Impl {
     }
   }
 
+  // Runs the lexer alone over the loaded stream (for parts whose structure
+  // is all in the tokens), calling `token(type, span)` for each token until
+  // it returns false.
+  template <typename Visit>
+  GrammarResult<bool> lex(size_t mode, Visit token) {
+    lexer.setInputStream(&stream);
+    lexer.setMode(mode);
+    listener.clear();
+    try {
+      for (;;) {
+        const std::unique_ptr<antlr4::Token> next = lexer.nextToken();
+        if (next->getType() == antlr4::Token::EOF) {
+          break;
+        }
+        if (!token(next->getType(), span(next.get()))) {
+          break;
+        }
+      }
+    } catch (const std::exception& e) {
+      return std::unexpected(GrammarError{e.what(), stream.byte_offset(stream.index())});
+    }
+    if (listener.error()) {
+      return std::unexpected(*listener.error());
+    }
+    return true;
+  }
+
   std::size_t current_offset() {
     antlr4::Token* token = parser.getCurrentToken();
     return token ? stream.byte_offset(token->getStartIndex()) : 0;
@@ -194,28 +221,39 @@ GrammarSession::GrammarSession() : m_impl(std::make_unique<Impl>()) {}
 GrammarSession::~GrammarSession() = default;
 
 GrammarResult<HeadSyntax> GrammarSession::head(std::string_view line) {
+  // The head is a flat sequence of tokens (the lexer's modes do the quoting
+  // inside flags), so it is read from the lexer directly: this runs once per
+  // instruction and the parser would only add allocations.
   m_impl->stream.load_bytes(line);
-  auto context = m_impl->run(antlr4::Lexer::DEFAULT_MODE, [](DockerfileParser& p) { return p.instructionHead(); });
-  if (!context) {
-    return std::unexpected(context.error());
-  }
   HeadSyntax head;
   head.rest = line.size();
-  for (antlr4::tree::ParseTree* child : (*context)->children) {
-    if (auto* flag = dynamic_cast<DockerfileParser::FlagContext*>(child)) {
-      head.flags.push_back(m_impl->span(flag));
-      continue;
+  std::optional<Span> flag;
+  auto lexed = m_impl->lex(antlr4::Lexer::DEFAULT_MODE, [&](size_t type, Span span) {
+    switch (type) {
+    case DockerfileLexer::KEYWORD:
+      head.keyword = span;
+      return true;
+    case DockerfileLexer::FLAG_START:
+      if (flag) {
+        head.flags.push_back(*flag);
+      }
+      flag = span;
+      return true;
+    case DockerfileLexer::REST_START:
+      head.rest = span.begin;
+      return false;
+    default: // a part of the current flag word (blanks are skipped tokens)
+      if (flag) {
+        flag->end = span.end;
+      }
+      return true;
     }
-    auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(child);
-    if (terminal == nullptr) {
-      continue;
-    }
-    const antlr4::Token* token = terminal->getSymbol();
-    if (token->getType() == DockerfileLexer::KEYWORD) {
-      head.keyword = m_impl->span(token);
-    } else if (token->getType() == DockerfileLexer::REST_START) {
-      head.rest = m_impl->span(token).begin;
-    }
+  });
+  if (!lexed) {
+    return std::unexpected(lexed.error());
+  }
+  if (flag) {
+    head.flags.push_back(*flag);
   }
   return head;
 }
@@ -239,30 +277,23 @@ GrammarResult<JsonSyntax> GrammarSession::json_array(std::string_view text) {
 }
 
 GrammarResult<std::vector<Span>> GrammarSession::words(std::string_view text, char escape) {
+  // A word is a maximal run of adjacent tokens (blanks are skipped); the
+  // lexer's modes already decide quoting, so a parser would add nothing.
   m_impl->stream.load_runes(text);
   const size_t mode = escape == '`' ? DockerfileLexer::WORDS_BT_MODE : DockerfileLexer::WORDS_MODE;
-  auto context = m_impl->run(mode, [](DockerfileParser& p) { return p.wordList(); });
-  if (!context) {
-    return std::unexpected(context.error());
-  }
   std::vector<Span> words;
-  for (DockerfileParser::WordContext* word : (*context)->word()) {
-    words.push_back(m_impl->span(word));
+  auto lexed = m_impl->lex(mode, [&](size_t, Span span) {
+    if (!words.empty() && words.back().end == span.begin) {
+      words.back().end = span.end;
+    } else {
+      words.push_back(span);
+    }
+    return true;
+  });
+  if (!lexed) {
+    return std::unexpected(lexed.error());
   }
   return words;
-}
-
-GrammarResult<std::vector<Span>> GrammarSession::fields(std::string_view text) {
-  m_impl->stream.load_bytes(text);
-  auto context = m_impl->run(DockerfileLexer::FIELDS_MODE, [](DockerfileParser& p) { return p.fieldList(); });
-  if (!context) {
-    return std::unexpected(context.error());
-  }
-  std::vector<Span> fields;
-  for (antlr4::tree::TerminalNode* field : (*context)->F_FIELD()) {
-    fields.push_back(m_impl->span(field->getSymbol()));
-  }
-  return fields;
 }
 
 std::optional<HeredocMarkerSyntax> GrammarSession::heredoc_marker(std::string_view word) {

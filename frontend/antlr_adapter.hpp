@@ -74,9 +74,6 @@ public:
   // ENV/LABEL/ARG words (quote-aware), split with `escape` as escape character.
   GrammarResult<std::vector<Span>> words(std::string_view text, char escape);
 
-  // Fields separated by runs of [\t\v\f\r ].
-  GrammarResult<std::vector<Span>> fields(std::string_view text);
-
   // A heredoc marker word, or nullopt when the word is not one.
   std::optional<HeredocMarkerSyntax> heredoc_marker(std::string_view word);
 

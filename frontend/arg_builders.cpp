@@ -60,6 +60,22 @@ std::string process_word(std::string_view raw, char32_t escape, bool ends_text) 
   return word;
 }
 
+// BuildKit's reWhitespace.Split: fields between runs of [\t\v\f\r ].
+bool is_field_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
+
+std::vector<Span> split_fields(std::string_view text) {
+  std::vector<Span> fields;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    while (pos < text.size() && is_field_blank(text[pos])) ++pos;
+    if (pos == text.size()) break;
+    const std::size_t begin = pos;
+    while (pos < text.size() && !is_field_blank(text[pos])) ++pos;
+    fields.push_back({begin, pos});
+  }
+  return fields;
+}
+
 struct Word {
   std::string value;
   std::size_t begin = 0; // in the logical line
@@ -90,6 +106,7 @@ bool add_json_args(Instruction& out, const BuildContext& context, std::size_t be
   const JsonArray json = parse_json_array(context.grammar, context.text(json_begin, end));
   switch (json.kind) {
   case JsonArray::Kind::strings:
+    out.args.reserve(out.args.size() + json.elements.size());
     for (const auto& element : json.elements) {
       add_arg(out, context, element.value, json_begin + element.where.begin, json_begin + element.where.end);
     }
@@ -127,12 +144,9 @@ void args_fields(Instruction& out, const BuildContext& context, std::size_t begi
   if (begin == end) {
     return;
   }
-  auto fields = context.grammar.fields(context.text(begin, end));
-  if (!fields) {
-    report_internal(context, begin + fields.error().offset, fields.error());
-    return;
-  }
-  for (const Span& field : *fields) {
+  const std::vector<Span> fields = split_fields(context.text(begin, end));
+  out.args.reserve(out.args.size() + fields.size());
+  for (const Span& field : fields) {
     add_arg(out, context, std::string(context.text(begin + field.begin, begin + field.end)), begin + field.begin,
             begin + field.end);
   }
@@ -153,23 +167,20 @@ void args_name_value(Instruction& out, const BuildContext& context, std::size_t 
   }
   if (words->front().value.find('=') == std::string::npos) {
     // The legacy form `KEY name rest of line`: the rest is taken as written.
-    auto fields = context.grammar.fields(context.text(begin, end));
-    if (!fields) {
-      report_internal(context, begin + fields.error().offset, fields.error());
-      return;
-    }
-    if (fields->size() < 2) {
+    const std::vector<Span> fields = split_fields(context.text(begin, end));
+    if (fields.size() < 2) {
       context.error("missing-value", context.range(begin, end), fmt::format("{} must have two arguments", key));
       return;
     }
-    const Span name = (*fields)[0];
-    const std::size_t value_begin = begin + (*fields)[1].begin;
+    const Span name = fields[0];
+    const std::size_t value_begin = begin + fields[1].begin;
     add_arg(out, context, std::string(context.text(begin + name.begin, begin + name.end)), begin + name.begin,
             begin + name.end);
     add_arg(out, context, std::string(context.text(value_begin, end)), value_begin, end);
     add_arg(out, context, "", end, end);
     return;
   }
+  out.args.reserve(3 * words->size());
   for (const Word& word : *words) {
     const std::size_t equals = word.value.find('=');
     if (equals == std::string::npos) {
@@ -192,6 +203,7 @@ void args_words(Instruction& out, const BuildContext& context, std::size_t begin
   if (!words) {
     return;
   }
+  out.args.reserve(words->size());
   for (Word& word : *words) {
     add_arg(out, context, std::move(word.value), word.begin, word.end);
   }

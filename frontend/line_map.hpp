@@ -17,6 +17,13 @@ public:
   // `fallback` is where an empty logical line is said to be.
   explicit LineMap(support::SourcePos fallback = {}) : m_fallback(fallback) {}
 
+  // Empties the map for the next line (keeping its storage).
+  void reset(support::SourcePos fallback) {
+    m_pieces.clear();
+    m_size = 0;
+    m_fallback = fallback;
+  }
+
   // Appends `length` bytes that start at `where` in the file.
   void append(support::SourcePos where, std::size_t length);
 

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace distill::frontend {
 namespace {
 
@@ -43,6 +45,12 @@ public:
       : m_doc(document), m_text(document.file.text), m_lines(m_text), m_sink(sink) {}
 
   void run() {
+    // Instructions are big; growing the vector would copy them all again.
+    // There are at most as many as lines (the cap bounds what is reserved
+    // up front for a huge input; past it the vector grows as usual).
+    constexpr std::size_t k_reserve_cap = std::size_t{1} << 18;
+    const auto lines = static_cast<std::size_t>(std::count(m_text.begin(), m_text.end(), '\n')) + 1;
+    m_doc.instructions.reserve(std::min(lines, k_reserve_cap));
     while (auto line = m_lines.next()) {
       read_instruction(*line);
     }
@@ -84,7 +92,11 @@ private:
       return;
     }
 
-    LogicalLine logical{std::string(token.substr(0, cont.keep)), LineMap(first.pos(token_begin))};
+    // One LogicalLine is reused for every instruction, so its buffers are
+    // allocated once per file.
+    LogicalLine& logical = m_logical;
+    logical.text.assign(token.substr(0, cont.keep));
+    logical.map.reset(first.pos(token_begin));
     logical.map.append(first.pos(token_begin), cont.keep);
     bool empty_continuation = false;
     while (!cont.end_of_line) {
@@ -200,6 +212,7 @@ private:
   GrammarSession m_grammar;
   std::vector<std::string> m_comments;
   PhysicalLine m_last;
+  LogicalLine m_logical;
 };
 
 } // namespace

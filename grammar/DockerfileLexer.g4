@@ -8,8 +8,10 @@
 //   WORDS_MODE      ENV/LABEL/ARG words, escape character `\` (WORDS_DQ, WORDS_SQ
 //                   inside quotes)
 //   WORDS_BT_MODE   the same with `# escape=`` (WORDS_BT_DQ)
-//   FIELDS_MODE     white-space separated fields (FROM, EXPOSE, COPY ...)
 //   HEREDOC_MODE    one candidate heredoc word, `3<<-EOF`
+//
+// Blanks between words are skipped: a word ends where the next token does not
+// start right after it, which spares the runtime a token per blank.
 //
 // Input symbols are bytes (0-255) in every mode except the WORDS modes, which
 // see decoded Unicode code points (invalid UTF-8 as U+FFFD), because BuildKit
@@ -25,9 +27,11 @@ KEYWORD : ~[\t\u000B\f\r ]+ -> mode(HEAD_FLAGS) ;
 // tokens: quotes switch modes, so a closing quote can never be taken for an
 // opening one.
 mode HEAD_FLAGS;
-FLAG_SPACE : HEAD_BLANK+ ;
+FLAG_SPACE : HEAD_BLANK+ -> skip ;
 FLAG_START : '--' -> mode(FLAG_WORD) ;
-REST_START : ~[\t\n\u000B\f\r \u0085\u00A0] -> mode(HEAD_REST) ;
+// The rest of the line is parsed separately (JSON, words, or as it is), so
+// the driver stops at this token.
+REST_START : ~[\t\n\u000B\f\r \u0085\u00A0] ;
 
 fragment HEAD_BLANK  : [\t\n\u000B\f\r \u0085\u00A0] ;
 fragment FLAG_ESCAPE : '\\' .? ;
@@ -36,7 +40,7 @@ mode FLAG_WORD;
 FW_TEXT  : ( ~[\t\n\u000B\f\r \u0085\u00A0"'\\] | FLAG_ESCAPE )+ ;
 FW_DQ    : '"' -> pushMode(FLAG_DQ) ;
 FW_SQ    : '\'' -> pushMode(FLAG_SQ) ;
-FW_SPACE : HEAD_BLANK+ -> type(FLAG_SPACE), mode(HEAD_FLAGS) ;
+FW_SPACE : HEAD_BLANK+ -> skip, mode(HEAD_FLAGS) ;
 
 mode FLAG_DQ;
 FD_TEXT : ( ~["\\] | FLAG_ESCAPE )+ ;
@@ -45,11 +49,6 @@ FD_END  : '"' -> popMode ;
 mode FLAG_SQ;
 FS_TEXT : ( ~['\\] | FLAG_ESCAPE )+ ;
 FS_END  : '\'' -> popMode ;
-
-// ---- The rest of the line is parsed separately, in one of the modes below;
-// the head parser stops at its first byte.
-mode HEAD_REST;
-REST_CHAR : . ;
 
 // ---- JSON (Go's encoding/json syntax, byte by byte).
 mode JSON_MODE;
@@ -71,11 +70,13 @@ J_OTHER  : . ;
 fragment J_HEX : [0-9a-fA-F] ;
 
 // ---- ENV/LABEL/ARG words. Quotes group (and stay in the word); outside
-// single quotes the escape character takes the next character along.
+// single quotes the escape character takes the next character along. A
+// `name=value` pair is one word: BuildKit splits it at its first '=' byte,
+// even one inside quotes or after an escape, so that split is textual
+// (frontend/arg_builders.cpp), not a token boundary.
 mode WORDS_MODE;
-W_SPACE  : WORD_BLANK+ ;
-W_EQUALS : '=' ;
-W_TEXT   : ( ~[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"'\\=] | '\\' .? )+ ;
+W_SPACE  : WORD_BLANK+ -> skip ;
+W_TEXT   : ( ~[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"'\\] | '\\' .? )+ ;
 W_DQ     : '"' -> pushMode(WORDS_DQ) ;
 W_SQ     : '\'' -> pushMode(WORDS_SQ) ;
 
@@ -91,20 +92,14 @@ SQ_END  : '\'' -> popMode ;
 
 // The same with `# escape=`` (the backtick escapes, `\` is a plain character).
 mode WORDS_BT_MODE;
-WB_SPACE  : WORD_BLANK+ -> type(W_SPACE) ;
-WB_EQUALS : '=' -> type(W_EQUALS) ;
-WB_TEXT   : ( ~[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"'`=] | '`' .? )+ -> type(W_TEXT) ;
+WB_SPACE  : WORD_BLANK+ -> skip ;
+WB_TEXT   : ( ~[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"'`] | '`' .? )+ -> type(W_TEXT) ;
 WB_DQ     : '"' -> type(W_DQ), pushMode(WORDS_BT_DQ) ;
 WB_SQ     : '\'' -> type(W_SQ), pushMode(WORDS_SQ) ;
 
 mode WORDS_BT_DQ;
 WBD_TEXT : ( ~["`] | '`' .? )+ -> type(DQ_TEXT) ;
 WBD_END  : '"' -> type(DQ_END), popMode ;
-
-// ---- Fields separated by runs of [\t\v\f\r ] (BuildKit's reWhitespace).
-mode FIELDS_MODE;
-F_SPACE : [\t\u000B\f\r ]+ ;
-F_FIELD : ~[\t\u000B\f\r ]+ ;
 
 // ---- One heredoc candidate word, matched like ^(\d*)<<(-?)\s*([^<]*)$ in a
 // few tokens whatever its length: modes track the part of the pattern.
