@@ -16,13 +16,32 @@ namespace {
 using grammar::DockerfileLexer;
 using grammar::DockerfileParser;
 
+// Which non-ASCII input symbols the lexer must see as themselves. ANTLR's C++
+// runtime caches DFA transitions only for symbols up to 127 and simulates
+// the ATN afresh for every other one, which is ten times slower. The grammar
+// treats all non-ASCII symbols alike except a few blanks, so the stream folds
+// the others to 'x', a letter that no rule singles out (it is no quote,
+// escape, digit, blank, hex digit, nor part of a JSON literal or number):
+// the tokens and their spans stay exactly the same.
+enum class Fold {
+  all,        // every byte >= 0x80 (JSON, heredoc markers)
+  keep_blank, // all but 0x85 and 0xA0, blanks between flags
+};
+
+bool is_word_blank(char32_t rune) {
+  return rune == 0x85 || rune == 0xA0 || rune == 0x1680 || (rune >= 0x2000 && rune <= 0x200A) || rune == 0x2028 ||
+         rune == 0x2029 || rune == 0x202F || rune == 0x205F || rune == 0x3000;
+}
+
 // The lexer's input: the bytes of the text as symbols 0-255, or its decoded
-// runes (an invalid byte as U+FFFD) with a table back to byte offsets.
+// runes (an invalid byte as U+FFFD) with a table back to byte offsets; both
+// folded as described above. Token spans index the original text.
 class LineStream final : public antlr4::CharStream {
 public:
-  void load_bytes(std::string_view text) {
+  void load_bytes(std::string_view text, Fold fold) {
     m_bytes = text;
     m_use_runes = false;
+    m_keep_blank = fold == Fold::keep_blank;
     m_size = text.size();
     m_p = 0;
   }
@@ -34,7 +53,9 @@ public:
     m_offsets.clear();
     for (std::size_t pos = 0; pos < text.size();) {
       const DecodedRune rune = decode_rune(text, pos);
-      m_runes.push_back(rune.rune);
+      // In the word modes a non-ASCII blank acts as a space, anything else
+      // as a letter.
+      m_runes.push_back(rune.rune < 0x80 ? rune.rune : is_word_blank(rune.rune) ? U' ' : U'x');
       m_offsets.push_back(pos);
       pos += rune.width;
     }
@@ -64,8 +85,14 @@ public:
     if (pos < 0 || pos >= static_cast<ssize_t>(m_size)) {
       return antlr4::IntStream::EOF;
     }
-    return m_use_runes ? static_cast<size_t>(m_runes[static_cast<std::size_t>(pos)])
-                       : static_cast<unsigned char>(m_bytes[static_cast<std::size_t>(pos)]);
+    if (m_use_runes) {
+      return static_cast<size_t>(m_runes[static_cast<std::size_t>(pos)]);
+    }
+    const auto byte = static_cast<unsigned char>(m_bytes[static_cast<std::size_t>(pos)]);
+    if (byte < 0x80 || (m_keep_blank && (byte == 0x85 || byte == 0xA0))) {
+      return byte;
+    }
+    return 'x';
   }
 
   ssize_t mark() override { return -1; }
@@ -91,6 +118,7 @@ private:
   std::vector<char32_t> m_runes;
   std::vector<std::size_t> m_offsets;
   bool m_use_runes = false;
+  bool m_keep_blank = false;
   std::size_t m_size = 0;
   std::size_t m_p = 0;
 };
@@ -224,7 +252,7 @@ GrammarResult<HeadSyntax> GrammarSession::head(std::string_view line) {
   // The head is a flat sequence of tokens (the lexer's modes do the quoting
   // inside flags), so it is read from the lexer directly: this runs once per
   // instruction and the parser would only add allocations.
-  m_impl->stream.load_bytes(line);
+  m_impl->stream.load_bytes(line, Fold::keep_blank);
   HeadSyntax head;
   head.rest = line.size();
   std::optional<Span> flag;
@@ -259,7 +287,7 @@ GrammarResult<HeadSyntax> GrammarSession::head(std::string_view line) {
 }
 
 GrammarResult<JsonSyntax> GrammarSession::json_array(std::string_view text) {
-  m_impl->stream.load_bytes(text);
+  m_impl->stream.load_bytes(text, Fold::all);
   auto context = m_impl->run(DockerfileLexer::JSON_MODE, [](DockerfileParser& p) { return p.jsonArray(); });
   if (!context) {
     return std::unexpected(context.error());
@@ -297,7 +325,7 @@ GrammarResult<std::vector<Span>> GrammarSession::words(std::string_view text, ch
 }
 
 std::optional<HeredocMarkerSyntax> GrammarSession::heredoc_marker(std::string_view word) {
-  m_impl->stream.load_bytes(word);
+  m_impl->stream.load_bytes(word, Fold::all);
   auto context = m_impl->run(DockerfileLexer::HEREDOC_MODE, [](DockerfileParser& p) { return p.heredocMarker(); });
   if (!context) {
     return std::nullopt;

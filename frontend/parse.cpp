@@ -48,7 +48,7 @@ public:
     // Instructions are big; growing the vector would copy them all again.
     // There are at most as many as lines (the cap bounds what is reserved
     // up front for a huge input; past it the vector grows as usual).
-    constexpr std::size_t k_reserve_cap = std::size_t{1} << 18;
+    constexpr std::size_t k_reserve_cap = std::size_t{1} << 20;
     const auto lines = static_cast<std::size_t>(std::count(m_text.begin(), m_text.end(), '\n')) + 1;
     m_doc.instructions.reserve(std::min(lines, k_reserve_cap));
     while (auto line = m_lines.next()) {

@@ -108,6 +108,22 @@ TEST(ParseRobustness, ShallowNestingThroughTheGrammar) {
   EXPECT_EQ(overflow.document.instructions.at(1).args.at(0).value, "[\"a\", [1e999]]");
 }
 
+// The lexer sees non-ASCII symbols folded (antlr_adapter.cpp): the results
+// must be those of the bytes as written.
+TEST(ParseRobustness, NonAsciiIsNotMistakenForAscii) {
+  // "f\xc3lse" is not the literal false, so this is not JSON: the shell form.
+  Parsed literal = parse_text("FROM a\nCMD [f\xc3lse]\nCMD [\"\xc3\xa9\", \"\xe4\xb8\xad\"]\n");
+  EXPECT_FALSE(literal.sink.has_errors()) << messages(literal.sink);
+  EXPECT_EQ(dump(literal.document), "(from \"a\")\n(cmd \"[f\\xc3lse]\")\n(cmd \"\xc3\xa9\" \"\xe4\xb8\xad\")");
+  // Non-ASCII blanks split words; other non-ASCII text does not.
+  Parsed words = parse_text("FROM a\nARG a=\xc3\xa9\xc2\xa0" "b=\xe4\xb8\xad\xe3\x80\x80" "c\nENV k=\"\xc2\xa0\"\n");
+  EXPECT_EQ(dump(words.document), "(from \"a\")\n(arg \"a=\xc3\xa9\" \"b=\xe4\xb8\xad\" \"c\")\n"
+                                  "(env \"k\" \"\\\"\\u00a0\\\"\" \"=\")");
+  // In flags, BuildKit splits on the byte 0xA0 (here the second byte of "\xc3\xa0").
+  Parsed flags = parse_text("FROM a\nCOPY --chown=\xc3\xa0x y z\n");
+  EXPECT_EQ(dump(flags.document.instructions.at(1)), "copy [\"--chown=\xc3\x83\"] \"x\" \"y\" \"z\"");
+}
+
 TEST(ParseRobustness, DeepOnbuildChain) {
   std::string line = "FROM a\n";
   for (int i = 0; i < 5000; ++i) {
