@@ -18,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct CommandResult {
   int status = -1;
   std::string out;
   std::string err;
@@ -71,13 +71,13 @@ protected:
     return to;
   }
 
-  Run run(const std::string& command_line, const std::string& env = "") {
+  CommandResult run(const std::string& command_line, const std::string& env = "") {
     const std::string command = "cd '" + m_dir.string() + "' && env XDG_CACHE_HOME='" +
                                 shared_cache().string() + "' XDG_DATA_HOME='" + (m_dir / "data").string() +
                                 "' " + env + " " + command_line + " >'" + (m_dir / "out").string() + "' 2>'" +
                                 (m_dir / "err").string() + "'";
     const int raw = std::system(command.c_str());
-    Run result;
+    CommandResult result;
     result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     result.out = slurp(m_dir / "out");
     result.err = slurp(m_dir / "err");
