@@ -159,9 +159,6 @@ int run_plan(const Args& args) {
     return 0;
   }
   fmt::print("{}", planner::dump_plan(*plan));
-  for (const support::Diagnostic& finding : plan->findings) {
-    fmt::print(stderr, "{}", support::render(finding, file));
-  }
   return 0;
 }
 

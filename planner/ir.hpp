@@ -298,7 +298,10 @@ using Op = std::variant<InstallPackages, Run, Copy, Mkdir, Symlink, WriteFile, R
                         SetLabels, Expose, AddVolumes, Healthcheck, StopSignal, SetShell, OnBuild>;
 
 // A history entry's text, BuildKit style ("RUN /bin/sh -c apt-get ... # buildkit",
-// "ENV A=b"). The ops a rewrite makes from one RUN all carry that RUN's text.
+// "ENV A=b"). The ops a rewrite makes from one RUN are consecutive and all
+// carry that RUN's text; a backend that wants docker's layering commits them
+// as one layer (then a purge at the end removes what an install at the start
+// added, as the RUN did, instead of hiding it under whiteouts).
 struct Step {
   Op op;
   std::string created_by;

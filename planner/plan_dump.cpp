@@ -220,6 +220,8 @@ std::string describe_base(const Base& base, const Plan& plan) {
           std::string text = kind.reference + " (distro " + kind.distro + " " + kind.suite;
           if (!kind.version.empty()) text += " " + kind.version;
           if (kind.slim) text += ", slim";
+          if (!kind.serial.empty()) text += ", serial " + kind.serial;
+          if (kind.moving) text += ", moving";
           return text + ")";
         } else if constexpr (std::is_same_v<T, ImageBase>) {
           return kind.reference + " (image" + (kind.digest.empty() ? "" : " " + kind.digest) + ")";
@@ -272,6 +274,10 @@ std::string dump_plan(const Plan& plan) {
     for (const std::string& finding : note.findings) {
       out += fmt::format("  line {} note: {}\n", line_of(note.where), finding);
     }
+  }
+  for (const support::Diagnostic& finding : plan.findings) {
+    out += fmt::format("  line {} {}: {} [{}]\n", finding.where.known() ? std::to_string(finding.where.begin.line) : "-",
+                       support::to_string(finding.severity), finding.message, finding.kind);
   }
   return out;
 }

@@ -57,7 +57,11 @@ int drop_idle_cleanup(Plan& plan) {
           ++dropped;
           continue;
         }
-        (lists ? files.lists : files.cache) = false;
+        // Only removing everything makes it clean ("archives/*.deb" leaves the rest).
+        if (remove->path == "/var/lib/apt/lists/*" || remove->path == "/var/lib/apt/lists" ||
+            remove->path == "/var/cache/apt/*" || remove->path == "/var/cache/apt") {
+          (lists ? files.lists : files.cache) = false;
+        }
       }
       kept.push_back(std::move(step));
     }

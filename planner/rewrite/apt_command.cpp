@@ -198,6 +198,9 @@ AptCommand read_apt_get(AptCommand command, const std::vector<Arg>& args, const 
       refuse(command, "reinstall", command.tool + " --reinstall of packages the image already has");
     }
     read_install_args(command, operands);
+    if (!operands.empty() && command.packages.empty() && command.refusal.empty()) {
+      command.findings.push_back(command.tool + " install gets no package names: its list expands to nothing");
+    }
     if (operands.empty()) {
       refuse(command, "fix-broken", command.tool + " install without packages repairs what an earlier command left");
     }
@@ -348,9 +351,6 @@ std::optional<PackageRequest> parse_package_request(std::string_view text) {
     if (request.arch.empty()) {
       return std::nullopt;
     }
-  }
-  if (rest.ends_with("+")) {
-    rest.remove_suffix(1); // `name+` means install, as without the sign
   }
   if (rest.size() < 2 || !std::isalnum(static_cast<unsigned char>(rest[0]))) {
     return std::nullopt;

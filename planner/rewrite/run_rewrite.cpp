@@ -5,6 +5,7 @@
 #include "planner/shell/walk.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace distill::planner::rewrite {
 namespace {
@@ -161,7 +162,12 @@ struct Rewriter {
   // as an op of its own it would only hide what the shell's layer holds.
   bool keep_cleanup() {
     for (std::size_t i = 0; i < units.size(); ++i) {
-      if (!units[i].lifted || needs_strict(units[i])) continue;
+      const bool cleans = units[i].kind == UnitKind::apt ? units[i].apt.action == AptAction::clean
+                                                         : std::ranges::any_of(units[i].ops, [](const Op& op) {
+                                                             const auto* remove = std::get_if<Remove>(&op);
+                                                             return remove && remove->cache_cleanup;
+                                                           });
+      if (!units[i].lifted || !cleans) continue;
       for (std::size_t j = 0; j < i; ++j) {
         const Unit& before = units[j];
         if (!before.lifted && before.kind == UnitKind::other &&
@@ -170,6 +176,37 @@ struct Rewriter {
           units[i].kind = UnitKind::other;
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  // A file op or cache cleanup between two shell pieces stays in the shell: lifting
+  // it would only cut one Run into two and gain nothing (the shell runs anyway).
+  bool keep_together() {
+    const std::vector<Piece> all = pieces();
+    for (std::size_t p = 0; p < all.size(); ++p) {
+      const Unit& candidate = units[all[p].first];
+      if (all[p].run || (candidate.kind == UnitKind::apt && candidate.apt.action != AptAction::clean)) {
+        continue;
+      }
+      std::size_t before = p, after = p;
+      bool install_between = false;
+      while (before > 0 && !all[before - 1].run) {
+        --before;
+        const Unit& unit = units[all[before].first];
+        install_between = install_between || (unit.kind == UnitKind::apt && unit.apt.action != AptAction::clean);
+      }
+      while (after + 1 < all.size() && !all[after + 1].run) {
+        ++after;
+        const Unit& unit = units[all[after].first];
+        install_between = install_between || (unit.kind == UnitKind::apt && unit.apt.action != AptAction::clean);
+      }
+      if (!install_between && before > 0 && after + 1 < all.size()) {
+        Unit& unit = units[all[p].first];
+        unit.lifted = false;
+        unit.kind = UnitKind::other;
+        return true;
       }
     }
     return false;
@@ -224,13 +261,21 @@ struct Rewriter {
 std::string best_reason(const std::vector<Unit>& units, std::string& cause) {
   const auto pick = [&](auto predicate) -> const Unit* {
     for (const Unit& unit : units) {
-      if (!unit.lifted && predicate(unit)) return &unit;
+      if (!unit.lifted && unit.kind == UnitKind::other && predicate(unit)) return &unit;
     }
     return nullptr;
   };
+  // Why apt stayed shell matters most; then the first command with no declarative form;
+  // then an idiom that could not be read.
   const Unit* chosen = pick([](const Unit& u) { return u.install_commands > 0 && !u.refusal.empty(); });
   if (!chosen) chosen = pick([](const Unit& u) { return u.touches_apt && !u.refusal.empty(); });
-  if (!chosen) chosen = pick([](const Unit& u) { return u.kind == UnitKind::other && !u.refusal.empty(); });
+  if (!chosen) {
+    if (const Unit* plain = pick([](const Unit& u) { return u.refusal.empty(); })) {
+      cause = "other-command";
+      return "`" + plain->label + "` has no declarative form";
+    }
+  }
+  if (!chosen) chosen = pick([](const Unit& u) { return !u.refusal.empty(); });
   if (chosen) {
     cause = chosen->cause;
     return chosen->refusal;
@@ -312,15 +357,26 @@ RunRewrite rewrite_run_script(const std::string& text, const RunScriptContext& c
       result.sources_changed = unit.sources_change;
     }
   }
-  // apt-get update stays when shell after it reads the lists.
+  // Shell that reads apt's lists gets the apt-get update nearest before it: in place,
+  // or, when declarative steps sit between them, run again at the start of its piece.
   for (std::size_t i = 0; i < units.size(); ++i) {
-    if (units[i].lifted || !units[i].needs_lists || units[i].kind != UnitKind::other) continue;
-    for (std::size_t j = 0; j < i; ++j) {
-      if (units[j].is_update) units[j].kind = UnitKind::other;
+    if (units[i].lifted || !units[i].needs_lists || units[i].kind != UnitKind::other || units[i].fetches_lists) continue;
+    for (std::size_t j = i; j-- > 0;) {
+      if (units[j].is_update || (units[j].kind == UnitKind::other && units[j].fetches_lists)) {
+        const bool lifted_between =
+            std::any_of(units.begin() + static_cast<long>(j) + 1, units.begin() + static_cast<long>(i),
+                        [](const Unit& u) { return u.lifted; });
+        if (units[j].is_update && lifted_between) {
+          units[i].fetch_from = static_cast<long>(j);
+        } else {
+          units[j].kind = UnitKind::other;
+        }
+        break;
+      }
     }
   }
   Rewriter rewriter{script, context, units};
-  while (rewriter.check_cuts() || rewriter.keep_cleanup()) {
+  while (rewriter.check_cuts() || rewriter.keep_cleanup() || rewriter.keep_together()) {
   }
   const bool any_lifted = std::ranges::any_of(units, [](const Unit& u) { return u.lifted; });
   if (any_lifted && has_heredoc &&
@@ -339,6 +395,10 @@ RunRewrite rewrite_run_script(const std::string& text, const RunScriptContext& c
   bool fetched = false;
   for (const Unit& unit : units) {
     const bool kept = !unit.lifted && unit.kind == UnitKind::other;
+    if (kept && unit.fetch_from >= 0) {
+      fetched = true;
+      result.lists_after = 2;
+    }
     if (kept && unit.needs_lists && !fetched) result.needs_lists = true;
     if (unit.is_update) {
       result.lists_after = unit.kind == UnitKind::noop ? 1 : 2;
@@ -387,7 +447,19 @@ RunRewrite rewrite_run_script(const std::string& text, const RunScriptContext& c
       const Unit& last = units[piece.last];
       Run run;
       run.shell_form = true;
-      run.script = first.replay.render(context.workdir) + text.substr(first.begin, last.end - first.begin);
+      std::set<std::string> reads;
+      for (std::size_t i = piece.first; i <= piece.last; ++i) {
+        reads.insert(units[i].reads.begin(), units[i].reads.end());
+        reads.insert(units[i].calls.begin(), units[i].calls.end());
+      }
+      std::string fetch;
+      for (std::size_t i = piece.first; i <= piece.last && fetch.empty(); ++i) {
+        const long from = units[i].fetch_from;
+        if (from >= 0 && (static_cast<std::size_t>(from) < piece.first || static_cast<std::size_t>(from) > piece.last)) {
+          fetch = text.substr(units[from].begin, units[from].end - units[from].begin) + "\n";
+        }
+      }
+      run.script = first.replay.render(reads) + fetch + text.substr(first.begin, last.end - first.begin);
       for (std::size_t i = piece.first; i <= piece.last; ++i) {
         for (const std::string& name : recorded) {
           if (units[i].reads.contains(name) &&
@@ -477,6 +549,13 @@ RunRewrite rewrite_run_script(const std::string& text, const RunScriptContext& c
     default: break;
     }
   }
+  // `apt-get install $EMPTY` installs nothing: no op.
+  std::erase_if(result.ops, [](const PlacedOp& placed) {
+    const auto* op = std::get_if<InstallPackages>(&placed.op);
+    return op && op->packages.empty() && op->purge.empty() && op->remove.empty() && op->mark_auto.empty() &&
+           op->mark_manual.empty() && op->restore_manual.empty() && op->save_manual.empty() && op->upgrade.empty() &&
+           !op->auto_remove;
+  });
   const bool any_run = std::ranges::any_of(result.ops, [](const PlacedOp& op) { return std::holds_alternative<Run>(op.op); });
   result.outcome = any_run ? RewriteNote::Outcome::partial : RewriteNote::Outcome::full;
   if (any_run) {

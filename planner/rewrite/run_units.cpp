@@ -54,6 +54,22 @@ void collect_text_names(const std::string& text, std::set<std::string>& reads) {
   }
 }
 
+// Names read by the words of compound commands (case subjects, for lists, patterns).
+void collect_compound_names(const shell::Command& command, std::set<std::string>& reads) {
+  for (const shell::Word& word : command.words) collect_names(word, reads);
+  for (const auto& patterns : command.patterns) {
+    for (const shell::Word& word : patterns) collect_names(word, reads);
+  }
+  for (const shell::Redirect& redirect : command.redirects) collect_names(redirect.target, reads);
+  for (const shell::List& body : command.bodies) {
+    for (const shell::AndOr& item : body.items) {
+      for (const shell::Pipeline& pipeline : item.pipelines) {
+        for (const shell::Command& inner : pipeline.commands) collect_compound_names(inner, reads);
+      }
+    }
+  }
+}
+
 // Function definitions and for-loop variables anywhere in a command, outside subshells.
 void collect_definitions(const shell::Command& command, Effects& effects) {
   if (command.kind == shell::Command::Kind::subshell) {
@@ -153,6 +169,7 @@ void inspect(Unit& unit, const shell::Pipeline& pipeline, const UnitContext& con
   }
   for (const shell::Command& command : pipeline.commands) {
     if (pipeline.commands.size() == 1) collect_definitions(command, unit.effects);
+    collect_compound_names(command, unit.reads);
   }
   if (unit.sources_change.empty() && mentions_apt_sources(text)) {
     unit.sources_change = shorten(text);
@@ -166,7 +183,7 @@ bool pure_command(const shell::SimpleCommand& command) {
       "[", "[[", "test", "echo", "printf", "exit", "true", "false", ":", "return", "dpkg-architecture", "uname",
       "nproc", "cat", "grep", "egrep", "fgrep", "awk", "mawk", "gawk", "cut", "tr", "head", "tail", "sort", "uniq",
       "wc", "basename", "dirname", "readlink", "realpath", "lsb_release", "id", "getconf", "expr", "seq", "command",
-      "sed", "dpkg", "local"};
+      "sed", "dpkg", "local", "uniq"};
   for (const shell::Redirect& redirect : command.redirects) {
     const bool null = redirect.target.literal() && redirect.target.value() == "/dev/null";
     const bool dup = (redirect.op == ">&" || redirect.op == "<&") && redirect.target.literal();
@@ -182,25 +199,43 @@ bool pure_command(const shell::SimpleCommand& command) {
            (command.words[1].value() == "/etc/os-release" || command.words[1].value() == "/usr/lib/os-release");
   }
   if (!k_pure.contains(name)) return false;
-  for (const shell::Word& word : command.words) {
-    const std::string text = word.literal() ? word.value() : "";
-    if (name == "sed" && (text.starts_with("-i") || text == "--in-place")) return false;
-    if (name == "dpkg" && word.begin != command.words[0].begin && text.starts_with("-") &&
-        text != "--print-architecture" && text != "--print-foreign-architectures" && text != "--compare-versions")
+  std::size_t operands = 0;
+  for (std::size_t i = 1; i < command.words.size(); ++i) {
+    const shell::Word& word = command.words[i];
+    const std::string text = word.literal() ? word.value() : word.text;
+    const bool option = word.literal() && text.size() > 1 && text[0] == '-';
+    operands += option ? 0 : 1;
+    // Commands in the list that can still write files or run others with some options.
+    if (name == "sed" && ((option && text[1] != '-' && text.find('i') != std::string::npos) ||
+                          text.starts_with("--in-place") || (!option && (text.starts_with("w ") ||
+                                                                         text.find("/w ") != std::string::npos))))
+      return false;
+    if (name == "awk" || name == "mawk" || name == "gawk") {
+      if (text.find("system") != std::string::npos || text.find('>') != std::string::npos ||
+          text.find('|') != std::string::npos)
+        return false;
+    }
+    if (name == "sort" && (text == "-o" || text.starts_with("--output") || (option && text[1] != '-' && text.find('o') != std::string::npos)))
+      return false;
+    if (name == "command" && i == 1 && text != "-v" && text != "-V") return false;
+    if (name == "dpkg" && option && text != "--print-architecture" && text != "--print-foreign-architectures" &&
+        text != "--compare-versions")
       return false;
   }
+  if (name == "uniq" && operands > 1) return false;
   return true;
 }
 
+// True when every command of the pipeline is pure. `guard`: it is more than
+// assignments (a test, a case, an if), so it can decide whether the step fails.
 bool pure(const shell::Pipeline& pipeline, bool& guard) {
   for (const shell::FlatCommand& flat : shell::flatten(pipeline)) {
     if (flat.in_function) continue;
     if (!pure_command(*flat.command)) return false;
-    const auto& words = flat.command->words;
-    if (!words.empty() && words[0].literal() && (words[0].value() == "exit" || words[0].value() == "false")) {
-      guard = true;
-    }
   }
+  const shell::Command& first = pipeline.commands.front();
+  guard = !(pipeline.commands.size() == 1 && first.kind == shell::Command::Kind::simple && first.simple.words.empty()) &&
+          first.kind != shell::Command::Kind::function_def;
   return true;
 }
 
@@ -268,16 +303,7 @@ struct Reader {
 
   std::string text(std::size_t begin, std::size_t end) const { return script.text.substr(begin, end - begin); }
 
-  void set_line(const std::string& key, std::string line) {
-    const std::string prefix = key + "=";
-    for (std::string& existing : replay.lines) {
-      if (existing.starts_with(prefix) || existing.starts_with("export " + prefix)) {
-        existing = std::move(line);
-        return;
-      }
-    }
-    replay.lines.push_back(std::move(line));
-  }
+  void add_line(std::string text) { replay.lines.push_back({std::move(text), false, false, {}, {}}); }
 
   // The unit for a lone simple command.
   void classify_simple(Unit& unit, const shell::SimpleCommand& command) {
@@ -307,7 +333,7 @@ struct Reader {
         values.emplace_back(assignment.name, std::move(*value));
       }
       for (auto& [name, value] : values) {
-        set_line(name, name + "=" + shell_quote(value));
+        add_line(name + "=" + shell_quote(value));
         learn(name, std::move(value));
       }
       unit.kind = UnitKind::state;
@@ -316,7 +342,7 @@ struct Reader {
     const std::string name = command_name(command);
     if (name == "set") {
       shell::apply_set(command, options);
-      replay.lines.push_back(text(command.begin, command.end));
+      add_line(text(command.begin, command.end));
       unit.kind = UnitKind::state;
       return;
     }
@@ -341,7 +367,7 @@ struct Reader {
       }
       if (literal && !values.empty()) {
         for (auto& [key, value] : values) {
-          set_line(key, "export " + key + "=" + shell_quote(value));
+          add_line("export " + key + "=" + shell_quote(value));
           learn(key, std::move(value));
         }
         unit.kind = UnitKind::state;
@@ -365,7 +391,7 @@ struct Reader {
       }
       if (target && !target->empty()) {
         cwd = *target;
-        replay.cwd = cwd;
+        replay.lines.push_back({"cd " + shell_quote(cwd) + " || exit", true, false, {}, {}});
         unit.kind = UnitKind::state;
       } else {
         cwd.clear();
@@ -380,7 +406,7 @@ struct Reader {
         env.values.erase(command.words[i].value());
         env.unknown.erase(command.words[i].value());
       }
-      replay.lines.push_back(text(command.begin, command.end));
+      add_line(text(command.begin, command.end));
       unit.kind = UnitKind::state;
       return;
     }
@@ -490,6 +516,13 @@ struct Reader {
         classify_simple(unit, pipeline.commands[0].simple);
       }
       const std::string unit_text = text(unit.begin, unit.end);
+      if (single && !pipeline.commands[0].simple.words.empty()) {
+        const shell::Word& word = pipeline.commands[0].simple.words[0];
+        unit.label = word.literal() ? word.value() : word.text;
+      } else {
+        unit.label = shorten(unit_text);
+        if (unit.label.size() > 40) unit.label = unit.label.substr(0, 37) + "...";
+      }
       if (unit.kind == UnitKind::other) {
         const std::string refusal = unit.refusal, cause = unit.cause;
         Unit inspected = unit;
@@ -504,11 +537,17 @@ struct Reader {
         bool guard = false;
         if (unit.install_commands == 0 && !unit.touches_apt && unit.sources_change.empty() && !unit.effects.cwd &&
             !unit.effects.global && pure(pipeline, guard)) {
-          // Only computes variables: replayed where later pieces need them.
+          // Only computes variables: replayed where later pieces need them (a guard, such
+          // as `exit 1` for an unknown architecture, everywhere after it).
+          ReplayLine line{unit_text, false, !guard, {}, {}}; // reads and defines below
+          line.defines.insert(unit.effects.variables.begin(), unit.effects.variables.end());
+          line.defines.insert(unit.effects.functions.begin(), unit.effects.functions.end());
+          line.reads.insert(unit.reads.begin(), unit.reads.end());
+          line.reads.insert(unit.calls.begin(), unit.calls.end());
+          replay.lines.push_back(std::move(line));
           unit.kind = UnitKind::state;
           unit.guard = guard;
           unit.effects = Effects{};
-          replay.lines.push_back(unit_text);
         }
       } else {
         const auto commands = shell::flatten(pipeline);
@@ -527,14 +566,25 @@ struct Reader {
 
 } // namespace
 
-std::string Replay::render(const std::string& workdir) const {
-  std::string out;
-  for (const std::string& line : lines) {
-    out += line;
-    out += '\n';
+std::string Replay::render(const std::set<std::string>& reads) const {
+  std::set<std::string> needed = reads;
+  std::vector<bool> keep(lines.size(), false);
+  for (std::size_t i = lines.size(); i-- > 0;) {
+    const ReplayLine& line = lines[i];
+    if (line.cd) {
+      // Only the last cd counts; computing commands before it may read files relative to it.
+      bool later_cd = false;
+      for (std::size_t j = i + 1; j < lines.size(); ++j) later_cd = later_cd || lines[j].cd;
+      keep[i] = !later_cd;
+      continue;
+    }
+    keep[i] = !line.conditional ||
+              std::ranges::any_of(line.defines, [&](const std::string& name) { return needed.contains(name); });
+    if (keep[i]) needed.insert(line.reads.begin(), line.reads.end());
   }
-  if (!cwd.empty() && cwd != workdir) {
-    out += "cd " + shell_quote(cwd) + '\n';
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (keep[i]) out += lines[i].text + '\n';
   }
   return out;
 }

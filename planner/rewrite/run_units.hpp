@@ -33,12 +33,21 @@ struct Effects {
   bool global = false;      // source, eval, trap, alias, exec, ...
 };
 
-// The lines that recreate literal shell state at the start of a later piece.
-struct Replay {
-  std::vector<std::string> lines; // set -eux, X='v', export X='v', unset X
-  std::string cwd;                // the directory, when it differs from WORKDIR
+// One line that recreates shell state at the start of a later piece.
+struct ReplayLine {
+  std::string text;               // set -eux, X='v', export X='v', cd '/dir' || exit, or a computing command
+  bool cd = false;                // a cd line (a later cd makes it pointless)
+  bool conditional = false;       // a computing command: replayed only where its results are used
+  std::set<std::string> defines;  // conditional: the variables and functions it sets
+  std::set<std::string> reads;    // conditional: the variables and commands it uses
+};
 
-  std::string render(const std::string& workdir) const;
+// The shell state built up before a unit, in order.
+struct Replay {
+  std::vector<ReplayLine> lines;
+
+  // The text that recreates the state for a piece that reads `reads`.
+  std::string render(const std::set<std::string>& reads) const;
 };
 
 struct Unit {
@@ -67,6 +76,8 @@ struct Unit {
   Replay replay;                   // literal state before it
   bool saved_reference = false;    // it reads a variable recorded by save_manual
   bool guard = false;              // a replayable check that can fail the step (`exit 1` in a case)
+  std::string label;               // for messages: the command name, or the start of a compound command
+  long fetch_from = -1;            // the apt-get update (unit index) to run again before this unit's piece
 };
 
 struct UnitContext {

@@ -149,7 +149,7 @@ const Case k_cases[] = {
      "Mkdir /opt/app\nSymlink /opt/current -> app\nfull\n"},
     {"dynamic cd keeps relative ops",
      "cd \"$(mktemp -d)\" && mkdir build",
-     "Run \"cd \\\"$(mktemp -d)\\\" && mkdir build\"\nkept [unknown-cwd]\n"},
+     "Run \"cd \\\"$(mktemp -d)\\\" && mkdir build\"\nkept [other-command]\n"},
     {"shell state crossing a cut",
      "set -e; GNUPGHOME=\"$(mktemp -d)\"; apt-get install -y gnupg; gpg --homedir \"$GNUPGHOME\" --list-keys",
      "Run \"set -e; GNUPGHOME=\\\"$(mktemp -d)\\\"; apt-get install -y gnupg; gpg --homedir \\\"$GNUPGHOME\\\" "
@@ -163,7 +163,7 @@ const Case k_cases[] = {
      "partial [other-command]\n"},
     {"lists needed by kept install",
      "apt-get update && apt-get install -y curl && apt-get install -y $B",
-     "Run \"apt-get update\"\nInstallPackages curl\nRun \"apt-get install -y $B\"\npartial [variable-package-list]\n"},
+     "InstallPackages curl\nRun \"apt-get update\\napt-get install -y $B\"\npartial [variable-package-list]\n"},
     {"unreadable shell",
      "apt-get install -y 'curl",
      "Run \"apt-get install -y 'curl\"\nkept [unreadable-shell]\n"},
