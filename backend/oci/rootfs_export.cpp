@@ -399,4 +399,26 @@ Result<RootfsReport> export_rootfs(const fs::Tree& tree, const stdfs::path& dest
   return Exporter(dest, options).run(tree);
 }
 
+Result<RootfsReport> export_image_rootfs(const stdfs::path& layout, std::string_view tag,
+                                         const stdfs::path& dest, const RootfsOptions& options) {
+  auto image = read_image(layout, tag);
+  if (!image) {
+    return std::unexpected(image.error());
+  }
+  std::error_code ec;
+  const auto parent = dest.has_parent_path() ? dest.parent_path() : stdfs::path(".");
+  stdfs::create_directories(parent, ec);
+  std::string scratch = (parent / ".distill-rootfs-XXXXXX").string();
+  if (::mkdtemp(scratch.data()) == nullptr) {
+    return sys_error("creating a scratch directory in", parent.string());
+  }
+  layer::ReadOptions read_options;
+  read_options.scratch_dir = scratch;
+  auto tree = flatten_image(layout, *image, read_options);
+  Result<RootfsReport> report = tree ? export_rootfs(*tree, dest, options)
+                                     : Result<RootfsReport>(std::unexpected(tree.error()));
+  stdfs::remove_all(scratch, ec);
+  return report;
+}
+
 } // namespace distill::backend::oci

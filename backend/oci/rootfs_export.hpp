@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace distill::backend::oci {
@@ -35,5 +36,12 @@ struct RootfsReport {
 // Fails on an I/O error naming the path.
 support::Result<RootfsReport> export_rootfs(const fs::Tree& tree, const std::filesystem::path& dest,
                                             const RootfsOptions& options = {});
+
+// flatten_image + export_rootfs for the image `tag` names in `layout`: big
+// files are staged in a scratch directory next to `dest`, removed afterwards.
+support::Result<RootfsReport> export_image_rootfs(const std::filesystem::path& layout,
+                                                  std::string_view tag,
+                                                  const std::filesystem::path& dest,
+                                                  const RootfsOptions& options = {});
 
 } // namespace distill::backend::oci

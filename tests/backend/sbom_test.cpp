@@ -1,6 +1,8 @@
 #include "backend/layer/layer_writer.hpp"
 #include "backend/oci/archive_export.hpp"
+#include "backend/oci/image_copy.hpp"
 #include "backend/oci/image_writer.hpp"
+#include "backend/oci/rootfs_export.hpp"
 #include "backend/oci/json.hpp"
 #include "backend/oci/layout.hpp"
 #include "backend/oci/media_types.hpp"
@@ -186,4 +188,38 @@ TEST(SbomArtifact, StoredAsReferrerAndToolsStillAcceptTheLayout) {
   ASSERT_TRUE(index);
   ASSERT_EQ(index->manifests.size(), 1u);
   EXPECT_EQ(oci::ref_name(index->manifests[0]), "other");
+}
+
+TEST(ImageCopy, CopiesBlobsTagsAndSbomToAnotherLayout) {
+  TempDir dir;
+  const auto store = dir / "store";
+  const auto image = small_image(store, "app:1");
+  small_image(store, "unrelated", "ID=ubuntu\n");
+  const std::string document = sbom::spdx_json({"app:1", image.digest, k_epoch, sample_packages()});
+  ASSERT_TRUE(sbom::attach_sbom(store, image, document, k_epoch));
+  const auto dest = dir / "out";
+  auto copied = oci::copy_image(store, "app:1", dest, std::vector<std::string>{"app:1", "latest"});
+  ASSERT_TRUE(copied) << copied.error().message;
+  EXPECT_EQ(copied->digest, image.digest);
+  auto index = oci::read_index(dest);
+  ASSERT_TRUE(index);
+  ASSERT_EQ(index->manifests.size(), 3u); // two tags and the SBOM, not the unrelated image
+  auto found = sbom::find_sboms(dest, image);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->size(), 1u);
+  if (have_tool("/usr/bin/python3") && std::filesystem::exists(k_shared + "/tools/oci-validate")) {
+    auto valid = run("/usr/bin/python3 " + k_shared + "/tools/oci-validate " + k_shared + "/oci-schemas " + dest.string());
+    EXPECT_EQ(valid.status, 0) << valid.output;
+  }
+  // Copying again is a no-op; an unknown tag fails.
+  EXPECT_TRUE(oci::copy_image(store, "app:1", dest, std::vector<std::string>{"app:1"}));
+  EXPECT_FALSE(oci::copy_image(store, "nope", dest, std::vector<std::string>{"x"}));
+
+  // -o type=local in one call.
+  auto report = oci::export_image_rootfs(dest, "latest", dir / "rootfs");
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(*distill::support::read_file(dir / "rootfs/etc/os-release"), "ID=debian\n");
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".distill")) << entry.path();
+  }
 }
