@@ -1,5 +1,6 @@
 #include "backend/fs/tree.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -210,6 +211,10 @@ Entry* Tree::insert_parents(const std::string& path, std::int64_t mtime, support
       dir.implicit = true;
       dir.opaque = true;
       it->second = std::move(dir);
+    } else if (it->second.is_dir() && it->second.implicit) {
+      // The newest entry below decides, so the result does not depend on the
+      // order entries were added in.
+      it->second.mtime = std::max(it->second.mtime, mtime);
     } else if (!it->second.is_dir()) {
       *error = support::Error{
           fmt::format("cannot add {}: {} is a {}, not a directory", path, prefix,

@@ -98,7 +98,8 @@ public:
   using Map = std::map<std::string, Entry>; // std::string order = bytewise, parents first
 
   // Adds or replaces `path`. Missing parents are created as implicit 0755
-  // root directories (mtime = entry.mtime); a whiteout parent becomes an opaque
+  // root directories whose mtime is the newest mtime added below them (so it
+  // does not depend on insertion order); a whiteout parent becomes an opaque
   // directory. Replacing a directory by a non-directory drops its children;
   // replacing a directory by a directory keeps them. Fails on a bad path, on an
   // existing parent that is not a directory, or on a hardlink with a bad target.

@@ -121,3 +121,20 @@ TEST(Tree, AddUnderWhiteoutMakesOpaqueDirectory) {
   EXPECT_TRUE(layer.find("/d")->is_dir());
   EXPECT_TRUE(layer.find("/d")->opaque);
 }
+
+TEST(Tree, ImplicitParentsTakeTheNewestMtimeWhateverTheOrder) {
+  bfs::Tree forward;
+  bfs::Tree backward;
+  ASSERT_TRUE(forward.add("/a/b/old", bfs::make_file(bfs::Content::from_bytes(""), 0644, 10)));
+  ASSERT_TRUE(forward.add("/a/new", bfs::make_file(bfs::Content::from_bytes(""), 0644, 30)));
+  ASSERT_TRUE(backward.add("/a/new", bfs::make_file(bfs::Content::from_bytes(""), 0644, 30)));
+  ASSERT_TRUE(backward.add("/a/b/old", bfs::make_file(bfs::Content::from_bytes(""), 0644, 10)));
+  EXPECT_EQ(forward.find("/a")->mtime, 30);
+  EXPECT_EQ(backward.find("/a")->mtime, 30);
+  EXPECT_EQ(forward.find("/a/b")->mtime, 10);
+  EXPECT_EQ(backward.find("/a/b")->mtime, 10);
+  // An explicit directory keeps its own mtime.
+  ASSERT_TRUE(forward.add("/a", bfs::make_directory(0755, 5)));
+  ASSERT_TRUE(forward.add("/a/later", bfs::make_file(bfs::Content::from_bytes(""), 0644, 50)));
+  EXPECT_EQ(forward.find("/a")->mtime, 5);
+}
