@@ -30,8 +30,15 @@ std::int64_t clamp(std::int64_t mtime, std::int64_t epoch) { return std::min(mti
 
 bool excluded(const std::vector<std::string>& patterns, const std::string& relative) {
   for (const auto& pattern : patterns) {
-    if (fnmatch(pattern.c_str(), relative.c_str(), FNM_PATHNAME) == 0) {
-      return true;
+    // A pattern that names a directory excludes everything below it, as in BuildKit.
+    for (auto end = relative.find('/'); ; end = relative.find('/', end + 1)) {
+      const std::string prefix = relative.substr(0, end);
+      if (fnmatch(pattern.c_str(), prefix.c_str(), FNM_PATHNAME) == 0) {
+        return true;
+      }
+      if (end == std::string::npos) {
+        break;
+      }
     }
     const auto slash = relative.rfind('/');
     const std::string base = slash == std::string::npos ? relative : relative.substr(slash + 1);

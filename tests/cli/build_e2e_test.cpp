@@ -4,6 +4,9 @@
 // digest.
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -53,8 +56,10 @@ protected:
     if (!s_online) {
       GTEST_SKIP() << "the host's Debian mirror is unreachable; skipping live build tests";
     }
-    m_dir = fs::temp_directory_path() / ("distill-build-e2e-" + std::to_string(::getpid()) + "-" +
-                                         testing::UnitTest::GetInstance()->current_test_info()->name());
+    // Lower case: podman names an image pulled from an oci: path after the path.
+    std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::ranges::transform(name, name.begin(), [](unsigned char c) { return std::tolower(c); });
+    m_dir = fs::temp_directory_path() / ("distill-build-e2e-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
   }
@@ -67,12 +72,14 @@ protected:
   // Copies an example into the test directory (so its lock is written there).
   fs::path example(const std::string& name, const std::string& as) {
     const fs::path to = m_dir / as;
+    fs::create_directories(to.parent_path());
     fs::copy(fs::path(DISTILL_SOURCE_DIR) / "examples" / name, to, fs::copy_options::recursive);
     return to;
   }
 
-  CommandResult run(const std::string& command_line, const std::string& env = "") {
-    const std::string command = "cd '" + m_dir.string() + "' && env XDG_CACHE_HOME='" +
+  CommandResult run(const std::string& command_line, const std::string& env = "",
+                    const std::string& shell_setup = "true") {
+    const std::string command = "cd '" + m_dir.string() + "' && " + shell_setup + " && env XDG_CACHE_HOME='" +
                                 shared_cache().string() + "' XDG_DATA_HOME='" + (m_dir / "data").string() +
                                 "' " + env + " " + command_line + " >'" + (m_dir / "out").string() + "' 2>'" +
                                 (m_dir / "err").string() + "'";
@@ -141,9 +148,8 @@ TEST_F(BuildE2E, TwoBuildsInDifferentPlacesGiveOneDigest) {
   ASSERT_EQ(first.status, 0) << first.err;
   const auto second_context = example("debian-service", "elsewhere/two");
   // Another clock, umask and store: the digest must not move.
-  const auto second = run("umask 077 && " + distill("build --progress=plain --no-cache -t twice:1 " +
-                                                     second_context.string()),
-                          "TZ=Asia/Tokyo XDG_DATA_HOME='" + (m_dir / "data2").string() + "'");
+  const auto second = run(distill("build --progress=plain --no-cache -t twice:1 " + second_context.string()),
+                          "TZ=Asia/Tokyo XDG_DATA_HOME='" + (m_dir / "data2").string() + "'", "umask 077");
   ASSERT_EQ(second.status, 0) << second.err;
   EXPECT_EQ(first.out.substr(0, 71), second.out.substr(0, 71));
   EXPECT_EQ(slurp(first_context / "distill.lock"), slurp(second_context / "distill.lock"));

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 const fs::path k_data = fs::path(DISTILL_SOURCE_DIR) / "tests" / "testdata" / "lint";
 
-struct Run {
+struct LintRun {
   int status = -1;
   std::string out;
   std::string err;
@@ -33,13 +33,13 @@ std::string slurp(const fs::path& path) {
 }
 
 // Runs `distill lint ARGS` in the test data folder (so file names are relative).
-Run lint(const std::string& args) {
+LintRun lint(const std::string& args) {
   const fs::path out = fs::temp_directory_path() / ("distill-lint-cli-" + std::to_string(::getpid()) + ".out");
   const fs::path err = fs::temp_directory_path() / ("distill-lint-cli-" + std::to_string(::getpid()) + ".err");
   const std::string command = "cd '" + k_data.string() + "' && '" DISTILL_BINARY "' lint " + args + " >'" +
                               out.string() + "' 2>'" + err.string() + "'";
   const int raw = std::system(command.c_str());
-  Run result;
+  LintRun result;
   result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   result.out = slurp(out);
   result.err = slurp(err);
@@ -51,7 +51,7 @@ Run lint(const std::string& args) {
 class LintFormats : public testing::TestWithParam<std::string> {};
 
 TEST_P(LintFormats, MatchesGolden) {
-  const Run run = lint("--format " + GetParam() + " sample.Dockerfile");
+  const LintRun run = lint("--format " + GetParam() + " sample.Dockerfile");
   EXPECT_EQ(run.status, 1) << run.err;
   EXPECT_EQ(run.out, slurp(k_data / ("sample." + GetParam() + ".golden")));
 }
@@ -78,13 +78,13 @@ TEST(LintCli, ExitStatusFollowsTheThreshold) {
   EXPECT_EQ(lint("-t bogus sample.Dockerfile").status, 2);
   EXPECT_EQ(lint("--format xml sample.Dockerfile").status, 2);
   EXPECT_EQ(lint("").status, 2);
-  const Run missing = lint("no-such.Dockerfile");
+  const LintRun missing = lint("no-such.Dockerfile");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("no-such.Dockerfile"), std::string::npos);
 }
 
 TEST(LintCli, IgnoreTakesIdsAndAliasesAndUnknownIds) {
-  const Run run = lint("--format gnu --ignore DL3007 --ignore base-image-no-digest --ignore SC2086 sample.Dockerfile");
+  const LintRun run = lint("--format gnu --ignore DL3007 --ignore base-image-no-digest --ignore SC2086 sample.Dockerfile");
   EXPECT_EQ(run.status, 1);
   EXPECT_EQ(run.out.find("[base-image-latest]"), std::string::npos);
   EXPECT_EQ(run.out.find("[base-image-no-digest]"), std::string::npos);
@@ -92,7 +92,7 @@ TEST(LintCli, IgnoreTakesIdsAndAliasesAndUnknownIds) {
 }
 
 TEST(LintCli, ReadsStandardInput) {
-  const Run run = lint("--format gnu - < clean.Dockerfile");
+  const LintRun run = lint("--format gnu - < clean.Dockerfile");
   EXPECT_EQ(run.status, 0) << run.out << run.err;
   EXPECT_EQ(run.out, "");
 }
