@@ -6,6 +6,9 @@
 
 #include <cstdio>
 
+#include <cctype>
+#include <string_view>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -130,8 +133,47 @@ support::Result<void> write_outputs(const backend::build::BuildOptions& options,
   fmt::print("{}\n", image.manifest.digest);
   fmt::print(stderr, "built {} ({} layers, {:.1f} MB compressed)\n", store_tags.front(), built.layers.size(),
              static_cast<double>(size) / 1e6);
-  fmt::print(stderr, "run it with: podman run --rm oci:{}:{}\n", layout.string(), store_tags.front());
+  fmt::print(stderr, "run it with: {}\n", run_hint(layout, store_tags.front()));
   return {};
+}
+
+namespace {
+
+// podman names an image read from oci:PATH after PATH, so PATH must be a valid
+// repository name (lower case, no component starting with a dot, as in the
+// default store under ~/.local). Otherwise the image goes through podman's own
+// storage first.
+bool podman_accepts_path(const std::string& path) {
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    const auto slash = rest.find('/');
+    const std::string_view part = rest.substr(0, slash);
+    if (!part.empty()) {
+      if (!std::isalnum(static_cast<unsigned char>(part.front())) ||
+          !std::isalnum(static_cast<unsigned char>(part.back()))) {
+        return false;
+      }
+      for (const char c : part) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        if (!ok) {
+          return false;
+        }
+      }
+    }
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+  }
+  return true;
+}
+
+} // namespace
+
+std::string run_hint(const std::filesystem::path& layout, const std::string& tag) {
+  if (podman_accepts_path(layout.string())) {
+    return fmt::format("podman run --rm oci:{}:{}", layout.string(), tag);
+  }
+  const std::string name = tag.find('/') == std::string::npos ? "localhost/" + tag : tag;
+  return fmt::format("skopeo copy oci:{}:{} containers-storage:{} && podman run --rm {}", layout.string(), tag, name,
+                     name);
 }
 
 } // namespace distill::cli

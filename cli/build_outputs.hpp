@@ -9,6 +9,7 @@
 #include "support/error.hpp"
 
 #include <filesystem>
+#include <string>
 
 namespace distill::cli {
 
@@ -18,5 +19,8 @@ support::Result<void> write_outputs(const backend::build::BuildOptions& options,
                                     const std::filesystem::path& layout,
                                     const backend::oci::WrittenImage& image,
                                     const backend::build::BuiltStage& built);
+
+// The command that runs `tag` from the store at `layout` with podman.
+std::string run_hint(const std::filesystem::path& layout, const std::string& tag);
 
 } // namespace distill::cli
