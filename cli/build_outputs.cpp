@@ -1,13 +1,18 @@
 #include "cli/build_outputs.hpp"
 
+#include "backend/build/image_sbom.hpp"
 #include "backend/oci/archive_export.hpp"
+#include "backend/oci/image_copy.hpp"
 #include "backend/oci/layout.hpp"
+#include "backend/oci/rootfs_export.hpp"
+#include "backend/sbom/sbom_artifact.hpp"
 #include "support/atomic_file.hpp"
 
-#include <cstdio>
-
 #include <cctype>
+#include <cstdio>
 #include <string_view>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -29,44 +34,28 @@ std::string full_tag(const std::string& tag) {
   return tag;
 }
 
-// Copies the blobs of one image from the store into another layout.
-support::Result<void> write_oci_dir(const stdfs::path& store, const stdfs::path& dest,
-                                    const backend::oci::WrittenImage& image,
-                                    const backend::build::BuiltStage& built, const std::vector<std::string>& tags) {
-  if (auto made = backend::oci::init_layout(dest); !made) {
-    return made;
-  }
-  std::vector<std::string> digests{image.manifest.digest, image.config.digest};
-  for (const auto& layer : built.layers) {
-    digests.push_back(layer.blob.digest);
-  }
-  for (const auto& digest : digests) {
-    const auto hex = digest.substr(7);
-    const auto from = backend::oci::blobs_dir(store) / "sha256" / hex;
-    const auto to = backend::oci::blobs_dir(dest) / "sha256" / hex;
-    std::error_code ec;
-    if (stdfs::exists(to, ec)) {
-      continue;
-    }
-    stdfs::create_directories(to.parent_path(), ec);
-    const auto temp = stdfs::path(to.string() + ".tmp");
-    stdfs::copy_file(from, temp, stdfs::copy_options::overwrite_existing, ec);
-    if (!ec) {
-      stdfs::rename(temp, to, ec);
-    }
-    if (ec) {
-      return support::fail("copying blob {} to {}: {}", digest, dest.string(), ec.message());
-    }
-  }
-  return backend::oci::add_to_index(dest, image.manifest, tags);
-}
-
 std::uint64_t image_size(const backend::oci::WrittenImage& image, const backend::build::BuiltStage& built) {
   std::uint64_t size = image.manifest.size + image.config.size;
   for (const auto& layer : built.layers) {
     size += layer.blob.size;
   }
   return size;
+}
+
+// -o type=local: the image's files in a directory. Owners are set only when
+// this process may (as root), as `docker build -o type=local` does.
+support::Result<void> export_local(const stdfs::path& layout, const std::string& tag, const stdfs::path& dest) {
+  backend::oci::RootfsOptions rootfs;
+  rootfs.chown = ::geteuid() == 0;
+  rootfs.devices = ::geteuid() == 0;
+  auto report = backend::oci::export_image_rootfs(layout, tag, dest, rootfs);
+  if (!report) {
+    return std::unexpected(report.error());
+  }
+  for (const auto& skipped : report->skipped) {
+    fmt::print(stderr, "note: -o type=local: {}\n", skipped);
+  }
+  return {};
 }
 
 } // namespace
@@ -86,6 +75,19 @@ support::Result<void> write_outputs(const backend::build::BuildOptions& options,
   if (auto added = backend::oci::add_to_index(layout, image.manifest, store_tags); !added) {
     return added;
   }
+  const std::int64_t epoch = options.source_date_epoch.value_or(0);
+  // The SBOM travels with the image: attached in the store (and so in every
+  // layout or archive export of it) and, with --sbom, written to a file.
+  const auto document = backend::build::image_sbom(built, store_tags.front(), image.manifest.digest, epoch);
+  const std::string spdx = backend::sbom::spdx_json(document);
+  if (auto attached = backend::sbom::attach_sbom(layout, image.manifest, spdx, epoch); !attached) {
+    return std::unexpected(attached.error());
+  }
+  if (!options.sbom_file.empty()) {
+    if (auto written = backend::sbom::write_sbom_file(options.sbom_file, spdx); !written) {
+      return written;
+    }
+  }
   const std::int64_t mtime = 0;
   for (const auto& output : options.outputs) {
     support::Result<void> done;
@@ -93,7 +95,9 @@ support::Result<void> write_outputs(const backend::build::BuildOptions& options,
     case OutputType::store:
       break;
     case OutputType::oci:
-      done = write_oci_dir(layout, output.dest, image, built, store_tags);
+      if (auto copied = backend::oci::copy_image(layout, store_tags.front(), output.dest, store_tags); !copied) {
+        done = std::unexpected(copied.error());
+      }
       break;
     case OutputType::oci_archive:
       done = backend::oci::write_oci_archive(layout, store_tags, output.dest, mtime);
@@ -102,7 +106,7 @@ support::Result<void> write_outputs(const backend::build::BuildOptions& options,
       done = backend::oci::write_docker_archive(layout, store_tags.front(), tags, output.dest, mtime);
       break;
     case OutputType::local:
-      done = support::fail("-o type=local (a rootfs directory) is not supported yet");
+      done = export_local(layout, store_tags.front(), output.dest);
       break;
     case OutputType::image:
       done = support::fail("-o type=image,push=true needs the registry client, which is not supported yet");

@@ -101,11 +101,40 @@ TEST_F(BuildE2E, DebianServiceBuildsChecksAndRuns) {
   const auto context = example("debian-service", "ctx");
   const auto built = run(distill("build --progress=plain -t service:1 -o type=oci-layout,dest=" +
                                  (m_dir / "layout").string() + " -o type=docker,dest=" +
-                                 (m_dir / "image.tar").string() + " " + context.string()));
+                                 (m_dir / "image.tar").string() + " -o type=local,dest=" +
+                                 (m_dir / "local").string() + " --sbom " + (m_dir / "sbom.json").string() +
+                                 " --iidfile " + (m_dir / "iid").string() + " " + context.string()));
   ASSERT_EQ(built.status, 0) << built.err;
   const std::string digest = built.out.substr(0, built.out.find('\n'));
   ASSERT_TRUE(digest.starts_with("sha256:")) << built.out;
+  EXPECT_EQ(slurp(m_dir / "iid"), digest);
   EXPECT_TRUE(fs::exists(context / "distill.lock"));
+
+  // type=local: the merged filesystem, owners included when run as root.
+  EXPECT_TRUE(fs::exists(m_dir / "local/usr/bin/curl"));
+  EXPECT_TRUE(fs::is_symlink(m_dir / "local/bin"));
+  EXPECT_EQ(fs::status(m_dir / "local/tmp").permissions() & fs::perms::sticky_bit, fs::perms::sticky_bit);
+
+  // The SBOM names every installed package with its purl and the .deb's hash.
+  const auto sbom = nlohmann::json::parse(slurp(m_dir / "sbom.json"));
+  EXPECT_EQ(sbom["spdxVersion"], "SPDX-2.3");
+  bool curl_listed = false;
+  for (const auto& package : sbom["packages"]) {
+    if (package["name"] == "curl") {
+      curl_listed = true;
+      EXPECT_TRUE(package["externalRefs"][0]["referenceLocator"].get<std::string>().starts_with("pkg:deb/debian/curl@"));
+      EXPECT_EQ(package["checksums"][0]["checksumValue"].get<std::string>().size(), 64u);
+      EXPECT_NE(package["licenseDeclared"], "NOASSERTION");
+    }
+  }
+  EXPECT_TRUE(curl_listed);
+  // ... and is attached to the image in the layout, as an artifact whose subject is the image.
+  const auto index = nlohmann::json::parse(slurp(m_dir / "layout/index.json"));
+  int sboms = 0;
+  for (const auto& entry : index["manifests"]) {
+    sboms += entry.value("artifactType", "") == "application/spdx+json" ? 1 : 0;
+  }
+  EXPECT_EQ(sboms, 1);
 
   if (have("skopeo")) {
     const auto inspect = run("skopeo inspect --raw oci:" + (m_dir / "layout").string() + ":service:1");
