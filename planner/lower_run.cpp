@@ -61,6 +61,19 @@ shell::ShellOptions shell_flags(const std::vector<std::string>& shell) {
   return options;
 }
 
+// The platform the stage's RUN steps execute on: its FROM --platform, else
+// the one of the stage it is built on, else the target platform.
+std::string stage_platform(const LowerContext& context) {
+  const Stage* stage = &context.stage;
+  for (std::size_t hops = 0; hops <= context.plan.stages.size(); ++hops) {
+    if (!stage->base.platform.empty()) return stage->base.platform;
+    const auto* base = std::get_if<StageBase>(&stage->base.kind);
+    if (!base || base->stage < 0 || static_cast<std::size_t>(base->stage) >= context.plan.stages.size()) break;
+    stage = &context.plan.stages[static_cast<std::size_t>(base->stage)];
+  }
+  return context.build.options.target_platform;
+}
+
 bool is_root(const std::string& user) {
   return user.empty() || user == "root" || user == "0" || user.starts_with("root:") || user.starts_with("0:");
 }
@@ -193,6 +206,7 @@ void lower_run(LowerContext& context, const frontend::Step& step, const frontend
   rewrite_context.sources_changed = context.state.sources_changed;
   rewrite_context.complete_environment = context.state.complete_environment;
   rewrite_context.options = shell_flags(step.shell);
+  rewrite_context.platform = stage_platform(context);
   const rewrite::RunRewrite result = line.shell_form ? rewrite::rewrite_run_script(script, rewrite_context)
                                                      : rewrite::rewrite_run_argv(run.argv, rewrite_context);
   if (result.needs_lists && context.state.lists == 1) {

@@ -76,11 +76,11 @@ struct Rewriter {
   std::vector<Unit>& units;
 
   bool or_after(const Unit& unit) const {
-    const shell::AndOr& item = script.list.items[unit.item];
+    const shell::AndOr& item = *unit.and_or;
     return unit.last < item.ops.size() && item.ops[unit.last] == shell::AndOrOp::or_if;
   }
   bool or_before(const Unit& unit) const {
-    const shell::AndOr& item = script.list.items[unit.item];
+    const shell::AndOr& item = *unit.and_or;
     return unit.first > 0 && item.ops[unit.first - 1] == shell::AndOrOp::or_if;
   }
   static bool droppable(const Unit& unit) { return unit.kind == UnitKind::noop || unit.kind == UnitKind::state; }
@@ -212,6 +212,23 @@ struct Rewriter {
     return false;
   }
 
+  // The shell text of units [first, last]: as written within a region; where a
+  // taken branch starts or ends, the `if ...; then` / `fi` around it is left out
+  // and the lists are joined by a newline (each region holds whole and-or lists).
+  std::string piece_text(std::size_t first, std::size_t last) const {
+    std::string out = script.text.substr(units[first].begin, units[first].end - units[first].begin);
+    for (std::size_t i = first + 1; i <= last; ++i) {
+      const Unit& before = units[i - 1];
+      if (units[i].region == before.region) {
+        out += script.text.substr(before.end, units[i].begin - before.end);
+      } else {
+        out += before.and_or->background && before.last + 1 == before.and_or->pipelines.size() ? " &\n" : "\n";
+      }
+      out += script.text.substr(units[i].begin, units[i].end - units[i].begin);
+    }
+    return out;
+  }
+
   std::string text_of(const Unit& unit) const { return first_line(script.text.substr(unit.begin, unit.end - unit.begin)); }
 
   // One pass of the cut and state rules; true when something was cancelled.
@@ -222,7 +239,8 @@ struct Rewriter {
       Unit& lifted = units[all[p].first];
       if (p > 0 && all[p - 1].run) {
         const Unit& before = units[all[p - 1].last];
-        if (!before.strict) {
+        // A cut inside one chain of && (see run_rewrite.hpp) keeps every successful run as it was.
+        if (!before.strict && !(before.chained && before.item == lifted.item)) {
           cancel(lifted, "no-errexit",
                  "cannot cut after `" + text_of(before) + "`: without set -e its failure would not stop the step");
           return true;
@@ -343,7 +361,7 @@ RunRewrite rewrite_run_script(const std::string& text, const RunScriptContext& c
         unit.kind = UnitKind::other;
         unit.cause = "tolerated-failure";
         unit.refusal = "`" + first_line(text.substr(unit.begin, unit.end - unit.begin)) + "` is part of a `||` list";
-      } else if (needs_strict(unit) && !unit.strict) {
+      } else if (needs_strict(unit) && !unit.strict && !unit.chained) {
         unit.kind = UnitKind::other;
         unit.cause = "no-errexit";
         unit.refusal = "without set -e a failure of `" + first_line(text.substr(unit.begin, unit.end - unit.begin)) +
@@ -414,7 +432,7 @@ RunRewrite rewrite_run_script(const std::string& text, const RunScriptContext& c
     if (reason.empty()) {
       for (const Unit& unit : units) {
         if (unit.kind == UnitKind::other) {
-          const auto& item = script.list.items[unit.item];
+          const auto& item = *unit.and_or;
           const auto& command = item.pipelines[unit.first].commands.front();
           std::string name = command.kind == shell::Command::Kind::simple && !command.simple.words.empty()
                                  ? (command.simple.words[0].literal() ? command.simple.words[0].value() : command.simple.words[0].text)
@@ -459,7 +477,7 @@ RunRewrite rewrite_run_script(const std::string& text, const RunScriptContext& c
           fetch = text.substr(units[from].begin, units[from].end - units[from].begin) + "\n";
         }
       }
-      run.script = first.replay.render(reads) + fetch + text.substr(first.begin, last.end - first.begin);
+      run.script = first.replay.render(reads) + fetch + rewriter.piece_text(piece.first, piece.last);
       for (std::size_t i = piece.first; i <= piece.last; ++i) {
         for (const std::string& name : recorded) {
           if (units[i].reads.contains(name) &&
@@ -556,8 +574,17 @@ RunRewrite rewrite_run_script(const std::string& text, const RunScriptContext& c
            op->mark_manual.empty() && op->restore_manual.empty() && op->save_manual.empty() && op->upgrade.empty() &&
            !op->auto_remove;
   });
+  if (cause.empty() && result.installs_rewritten < result.install_commands) {
+    // Every unit was accounted for: the other installs sit in branches that do not run here.
+    cause = "branch-not-run";
+    reason = "apt-get install in an if/case branch that does not run on " + context.platform;
+  }
   const bool any_run = std::ranges::any_of(result.ops, [](const PlacedOp& op) { return std::holds_alternative<Run>(op.op); });
   result.outcome = any_run ? RewriteNote::Outcome::partial : RewriteNote::Outcome::full;
+  if (!any_run && !cause.empty()) {
+    result.cause = cause;
+    result.reason = reason;
+  }
   if (any_run) {
     if (reason.empty()) {
       for (const PlacedOp& op : result.ops) {

@@ -13,12 +13,26 @@
 //    (no `||`), and either `set -e` is on or its `&&` chain ends the script.
 //    (Under `set -e`, `a && b; c` goes on to `c` when `a` fails; the rewrite
 //    treats that as a failed step, as the author of such a chain meant.)
+//    Without set -e, a command followed by `&&` in an and-or list of `&&`
+//    only (`groupadd x && apt-get install -y y && z; w`) counts too, and the
+//    piece before it may be cut after an earlier command of the same chain.
+//    Why that is sound: a successful run of the rewritten step has every
+//    lifted command and every piece succeed, so in the original every command
+//    of the chain up to the install succeeded too, the chain went on, and the
+//    original ran exactly the same commands on the same state: every build
+//    that succeeds gives the same result. What differs is only a run where
+//    such a command fails: the original skipped the rest of the chain and
+//    went on after `;` (the image silently missing what the chain was for),
+//    the rewrite fails the step. An install ending its list (`... && apt-get
+//    install -y y; w`) or after an unchecked `;` command stays shell.
 //  - the shell piece before it can be cut there under the same rule;
 //  - no shell state (a variable from $(...), a dynamic cd, a function) set
 //    before it is used by shell pieces after it. Literal state (set -eux,
 //    X=literal, export X=literal, cd /literal) is replayed at the start of
 //    each later piece.
-// Installs after a step that changed apt's sources stay shell.
+// Installs after a step that changed apt's sources stay shell (a sed that
+// only swaps archive hosts is no such change: mirror_switch.hpp). An if/case
+// on the architecture is decided for `platform` (arch_conditions.hpp).
 
 #include "planner/ir.hpp"
 #include "planner/shell/expand.hpp"
@@ -37,6 +51,7 @@ struct RunScriptContext {
   std::string workdir = "/";  // WORKDIR in effect
   bool root = true;           // USER is root
   std::string sources_changed; // non-empty: an earlier step changed apt's sources (says where)
+  std::string platform = "linux/amd64"; // the stage's platform: decides `case "$(dpkg --print-architecture)"`
 };
 
 // One op of the result with the script offsets of the commands it came from.

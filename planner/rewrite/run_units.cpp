@@ -1,6 +1,8 @@
 #include "planner/rewrite/run_units.hpp"
 
+#include "planner/rewrite/arch_conditions.hpp"
 #include "planner/rewrite/file_ops.hpp"
+#include "planner/rewrite/mirror_switch.hpp"
 
 #include <algorithm>
 
@@ -171,7 +173,12 @@ void inspect(Unit& unit, const shell::Pipeline& pipeline, const UnitContext& con
     if (pipeline.commands.size() == 1) collect_definitions(command, unit.effects);
     collect_compound_names(command, unit.reads);
   }
-  if (unit.sources_change.empty() && mentions_apt_sources(text)) {
+  // A sed that only swaps one archive location for another keeps the suites and components;
+  // the mirror comes from distill's configuration.
+  const bool mirror_switch = pipeline.commands.size() == 1 && !pipeline.negated &&
+                             pipeline.commands[0].kind == shell::Command::Kind::simple && context.environment &&
+                             is_mirror_switch(pipeline.commands[0].simple, *context.environment);
+  if (unit.sources_change.empty() && !mirror_switch && mentions_apt_sources(text)) {
     unit.sources_change = shorten(text);
   }
 }
@@ -282,8 +289,13 @@ struct Reader {
   Replay replay;
   bool umask_set = false;
   std::vector<Unit> units;
+  std::vector<const shell::AndOr*> items; // the and-or lists in the order they run
+  PlatformArch arch;
+  ArchVariables arch_variables; // variables holding `$(dpkg --print-architecture)` or `$(uname -m)`
+  int region = 0;
 
-  Reader(const shell::Script& s, const RunScriptContext& r) : script(s), run(r), cwd(r.workdir) {
+  Reader(const shell::Script& s, const RunScriptContext& r)
+      : script(s), run(r), cwd(r.workdir), arch(platform_arch(r.platform)) {
     env.values = r.variables;
     env.complete = r.complete_environment;
     options = r.options;
@@ -295,8 +307,10 @@ struct Reader {
   void forget(const std::string& name) {
     env.values.erase(name);
     env.unknown.insert(name);
+    arch_variables.erase(name);
   }
   void learn(const std::string& name, std::string value) {
+    arch_variables.erase(name);
     env.unknown.erase(name);
     env.values[name] = std::move(value);
   }
@@ -478,11 +492,55 @@ struct Reader {
     }
   }
 
-  void add(const shell::AndOr& item, std::size_t index) {
+  // `dpkgArch="$(dpkg --print-architecture)"` as an and-or list of its own (or
+  // in a chain of &&): remembered for the case/if tests after it.
+  void record_arch_variables(const shell::AndOr& item, const shell::Pipeline& pipeline) {
+    if (item.background || std::ranges::count(item.ops, shell::AndOrOp::or_if) > 0 || pipeline.negated ||
+        pipeline.commands.size() != 1 || pipeline.commands[0].kind != shell::Command::Kind::simple) {
+      return;
+    }
+    const shell::SimpleCommand& command = pipeline.commands[0].simple;
+    if (!command.words.empty() || !command.redirects.empty()) return;
+    for (const shell::Assignment& assignment : command.assignments) {
+      if (auto value = arch_query_value(assignment.value, arch); value && !assignment.append) {
+        arch_variables[assignment.name] = *value;
+      }
+    }
+  }
+
+  // An if/case decided by the platform, standing alone: its branch's lists are
+  // read in its place (see read_units). True when it was.
+  bool splice_branch(const shell::AndOr& item, const shell::Pipeline& pipeline) {
+    if (item.pipelines.size() != 1 || item.background || pipeline.negated || pipeline.commands.size() != 1) {
+      return false;
+    }
+    const shell::Command& command = pipeline.commands[0];
+    if (command.kind != shell::Command::Kind::if_clause && command.kind != shell::Command::Kind::case_clause) {
+      return false;
+    }
+    bool guard = false;
+    if (pure(pipeline, guard)) return false; // only computes variables: replayed as it is
+    const BranchDecision decision = decide_arch_branch(command, script.text, arch_variables, arch);
+    if (!decision.decided) return false;
+    items.push_back(&item); // the compound's own status (0 when no branch runs) counts as a list
+    ++region;
+    if (decision.body >= 0) {
+      for (const shell::AndOr& inner : command.bodies[static_cast<std::size_t>(decision.body)].items) add(inner);
+    }
+    ++region;
+    return true;
+  }
+
+  void add(const shell::AndOr& item) {
+    if (!item.pipelines.empty() && splice_branch(item, item.pipelines[0])) return;
+    items.push_back(&item);
+    const std::size_t index = items.size() - 1;
     std::size_t p = 0;
     while (p < item.pipelines.size()) {
       Unit unit;
       unit.item = index;
+      unit.and_or = &item;
+      unit.region = region;
       unit.first = unit.last = p;
       unit.replay = replay;
       unit.errexit = options.errexit;
@@ -558,6 +616,7 @@ struct Reader {
       for (const std::string& name : context.saved_manual) {
         if (unit.reads.contains(name) && unit.kind == UnitKind::other) unit.saved_reference = true;
       }
+      record_arch_variables(item, pipeline);
       units.push_back(std::move(unit));
       ++p;
     }
@@ -591,13 +650,12 @@ std::string Replay::render(const std::set<std::string>& reads) const {
 
 std::vector<Unit> read_units(const shell::Script& script, const RunScriptContext& context) {
   Reader reader(script, context);
-  const auto& items = script.list.items;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    reader.add(items[i], i);
+  for (const shell::AndOr& item : script.list.items) {
+    reader.add(item);
   }
   // Strictness: would a failure of the unit fail the whole step?
   for (Unit& unit : reader.units) {
-    const shell::AndOr& item = items[unit.item];
+    const shell::AndOr& item = *unit.and_or;
     bool caught = item.background;
     for (std::size_t op = unit.last; op < item.ops.size(); ++op) {
       caught = caught || item.ops[op] == shell::AndOrOp::or_if;
@@ -605,12 +663,15 @@ std::vector<Unit> read_units(const shell::Script& script, const RunScriptContext
     for (std::size_t p = unit.first; p <= unit.last; ++p) {
       caught = caught || (item.pipelines[p].negated && p == unit.last);
     }
-    const bool last_item = unit.item + 1 == items.size();
+    const bool last_item = unit.item + 1 == reader.items.size();
     unit.strict = !caught && (unit.errexit || last_item);
     for (std::size_t op = 0; op < item.ops.size(); ++op) {
       const bool inside = op >= unit.first && op < unit.last;
       unit.in_or_chain = unit.in_or_chain || (!inside && item.ops[op] == shell::AndOrOp::or_if);
     }
+    unit.chained = !item.background && !unit.in_or_chain && unit.last < item.ops.size() &&
+                   !item.pipelines[unit.last].negated &&
+                   std::ranges::none_of(item.ops, [](shell::AndOrOp op) { return op == shell::AndOrOp::or_if; });
   }
   return std::move(reader.units);
 }

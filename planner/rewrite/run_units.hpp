@@ -52,13 +52,16 @@ struct Replay {
 
 struct Unit {
   std::size_t begin = 0, end = 0;  // offsets into the script
-  std::size_t item = 0;            // index of its and-or list
+  std::size_t item = 0;            // index of its and-or list, in the order they run (see read_units)
+  const shell::AndOr* and_or = nullptr; // that and-or list
+  int region = 0;                  // units of one region are contiguous text; a taken branch is a region
   std::size_t first = 0, last = 0; // its pipelines within the and-or list
   UnitKind kind = UnitKind::other;
   AptCommand apt;                  // apt steps (also refused ones)
   std::vector<Op> ops;             // file_op: the ops; apt clean by rm: the Remove ops
   bool strict = false;             // a failure would fail the step
   bool in_or_chain = false;        // its and-or list has a `||` outside the unit
+  bool chained = false;            // followed by `&&` in an and-or list of `&&` only (see run_rewrite.hpp)
   bool errexit = false;            // set -e was on
   bool lifted = false;
   bool is_update = false;
@@ -86,7 +89,12 @@ struct UnitContext {
   std::vector<std::string> saved_manual; // variables recorded by `NAME="$(apt-mark showmanual)"`
 };
 
-// Splits the script's top-level list into units and classifies them.
+// Splits the script's top-level list into units and classifies them. An
+// if/case whose branch the platform decides (arch_conditions.hpp) is replaced
+// by the units of the branch that runs, as if its and-or lists stood at the
+// top level: the compound must be an and-or list of its own (not negated, in
+// the background, redirected or part of && / ||), so that the branch's
+// commands fail the step exactly when they would at the top level.
 std::vector<Unit> read_units(const shell::Script& script, const RunScriptContext& context);
 
 } // namespace distill::planner::rewrite::detail

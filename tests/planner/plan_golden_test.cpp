@@ -4,7 +4,7 @@
 // (review the diff: a golden file must be right, not just what the code prints).
 //
 // A case may have an `options` file, one per line: `target=NAME`,
-// `build-arg=K=V`, `before` (the plan as lowered).
+// `build-arg=K=V`, `platform=OS/ARCH` (the target platform), `before` (the plan as lowered).
 
 #include "planner/plan_dump.hpp"
 #include "planner/planner.hpp"
@@ -71,6 +71,8 @@ std::string plan_text(const GoldenCase& golden) {
     } else if (line.starts_with("build-arg=")) {
       const std::string pair = line.substr(10);
       build.build_args.emplace_back(pair.substr(0, pair.find('=')), pair.substr(pair.find('=') + 1));
+    } else if (line.starts_with("platform=")) {
+      build.target_platform = line.substr(9);
     } else if (line == "before") {
       options.rewrite = false;
     }
