@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "backend/build/closure_check.hpp"
 #include "backend/build/executor.hpp"
 #include "backend/build/lock_plan.hpp"
 #include "backend/fetch/cache.hpp"
@@ -92,6 +93,18 @@ int build(const BuildOptions& options) {
   }
   for (const auto& finding : built->unmodelled_scripts) {
     progress.line(fmt::format("note: maintainer script not modelled: {}", finding));
+  }
+  if (options.minimal) {
+    const auto problems = backend::build::check_closure(built->rootfs, built->config);
+    if (!problems.empty()) {
+      fmt::print(stderr, "distill build: error: the --minimal image lacks what its files need:\n");
+      for (const auto& problem : problems) {
+        fmt::print(stderr, "  {}: needs {} ({})\n", problem.path, problem.missing, problem.why);
+      }
+      fmt::print(stderr, "add the packages that provide them to an apt-get install in the final stage, "
+                         "or build without --minimal\n");
+      return 1;
+    }
   }
   auto image = backend::oci::write_image(layout, built->config, built->layers, built->annotations);
   if (!image) {

@@ -40,13 +40,9 @@ support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, cons
       return std::unexpected(lockfile.error());
     }
     if (lockfile->inputs_hash == hash) {
-      auto lock = backend::build::from_lockfile(loaded.plan, *lockfile);
+      auto lock = backend::build::from_lockfile(loaded.plan, *lockfile, settings.minimal);
       if (!lock) {
         return std::unexpected(lock.error());
-      }
-      for (auto& [index, stage] : lock->stages) {
-        (void)index;
-        stage.minimal = settings.minimal;
       }
       progress.line(fmt::format("using {}", path.string()));
       return LockOutcome{std::move(*lock), false, true};

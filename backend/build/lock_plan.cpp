@@ -3,6 +3,7 @@
 #include "backend/archive/debs.hpp"
 #include "backend/archive/suite.hpp"
 #include "backend/build/base_packages.hpp"
+#include "backend/build/minimal_profile.hpp"
 #include "planner/debian/package_index.hpp"
 #include "planner/debian/resolver.hpp"
 #include "planner/debian/status.hpp"
@@ -152,7 +153,8 @@ private:
     packages.suite = distro->suite;
     packages.version = distro->version;
     packages.slim = distro->slim;
-    packages.minimal = m_request.minimal;
+    const bool minimal = builds_minimal(stage, m_request.minimal);
+    packages.minimal = minimal;
     if (!rel.suites.empty()) {
       packages.mirror_uri = rel.suites.front().source.uri;
     }
@@ -169,7 +171,24 @@ private:
     // What is installed when the stage starts.
     std::vector<const debian::Package*> installed;
     if (direct) {
-      if (!m_request.minimal) {
+      if (minimal) {
+        // The shell a shell-form CMD needs is part of the minimal base.
+        planner::InstallPackages shell;
+        shell.recommends = false;
+        for (const auto& name : minimal_config_packages(stage)) {
+          shell.packages.push_back({name, "", "", ""});
+        }
+        auto added = resolve_step(shell, rel, installed);
+        if (!added) {
+          return std::unexpected(added.error().context(fmt::format("FROM {}", distro->reference)));
+        }
+        for (const auto& [package, reason] : *added) {
+          const bool asked = reason == "requested";
+          packages.base.push_back(
+              locked(rel.index, *package, asked ? "rule: a shell-form ENTRYPOINT/CMD/HEALTHCHECK needs /bin/sh" : reason));
+          installed.push_back(package);
+        }
+      } else {
         auto base = base_package_set(rel.index, distro->distro, distro->suite, m_request.architecture);
         if (!base) {
           return std::unexpected(base.error().context(fmt::format("FROM {}", distro->reference)));

@@ -1,5 +1,7 @@
 #include "backend/build/lockfile_io.hpp"
 
+#include "backend/build/minimal_profile.hpp"
+
 #include <fmt/format.h>
 
 namespace distill::backend::build {
@@ -141,7 +143,7 @@ debian::Lockfile to_lockfile(const planner::Plan& plan, const PlanLock& lock, co
   return out;
 }
 
-support::Result<PlanLock> from_lockfile(const planner::Plan& plan, const debian::Lockfile& lockfile) {
+support::Result<PlanLock> from_lockfile(const planner::Plan& plan, const debian::Lockfile& lockfile, bool minimal) {
   PlanLock lock;
   std::map<int, std::vector<debian::LockedIndex>> stage_indexes;
   for (const auto& stage : plan.stages) {
@@ -184,7 +186,7 @@ support::Result<PlanLock> from_lockfile(const planner::Plan& plan, const debian:
     for (const auto& package : locked->base.packages) {
       packages.base.push_back(from_locked(package, indexes));
     }
-    packages.minimal = std::get_if<planner::DistroBase>(&stage.base.kind) != nullptr && packages.base.empty();
+    packages.minimal = builds_minimal(stage, minimal);
     for (const auto& install : locked->installs) {
       std::vector<LockedPackage> list;
       for (const auto& package : install.packages) {

@@ -18,6 +18,7 @@ planner::debian::Lockfile to_lockfile(const planner::Plan& plan, const PlanLock&
 
 // The lock step's result read back from a lockfile. Fails when the lock does
 // not fit the plan (a stage or install step missing): the lock is stale.
-support::Result<PlanLock> from_lockfile(const planner::Plan& plan, const planner::debian::Lockfile& lockfile);
+support::Result<PlanLock> from_lockfile(const planner::Plan& plan, const planner::debian::Lockfile& lockfile,
+                                        bool minimal);
 
 } // namespace distill::backend::build

@@ -204,3 +204,19 @@ TEST_F(BuildE2E, BadDockerfileIsALocatedError) {
 }
 
 } // namespace
+
+// --minimal keeps only the installed closure; the example's probe script
+// needs /bin/sh, which nothing installs, and the build says so.
+TEST_F(BuildE2E, MinimalBuildChecksTheClosure) {
+  const auto context = example("debian-service", "minimal");
+  const auto result = run(distill("build --progress=plain --minimal -t small:1 " + context.string()));
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.err.find("/usr/local/bin/probe: needs /bin/sh (#! interpreter)"), std::string::npos)
+      << result.err;
+  // With a shell installed the same Dockerfile builds, far smaller than the compat image.
+  std::ofstream(context / "Dockerfile", std::ios::app)
+      << "USER root\nRUN apt-get update && apt-get install -y --no-install-recommends dash\nUSER app\n";
+  const auto fixed = run(distill("build --progress=plain --minimal -t small:1 " + context.string()));
+  ASSERT_EQ(fixed.status, 0) << fixed.err;
+  EXPECT_NE(fixed.err.find("built small:1"), std::string::npos) << fixed.err;
+}

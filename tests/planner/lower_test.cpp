@@ -141,9 +141,11 @@ TEST(Lower, RunCarriesEnvUserWorkdirAndBuildArgs) {
   const auto& run = std::get<planner::Run>(plan.stages[0].steps.back().op);
   EXPECT_EQ(run.user, "app");
   EXPECT_EQ(run.workdir, "/w");
-  ASSERT_EQ(run.env.size(), 2u);
-  EXPECT_EQ(run.env[0], (std::pair<std::string, std::string>{"A", "b"}));
-  EXPECT_EQ(run.env[1], (std::pair<std::string, std::string>{"V", "1"}));
+  // The base's PATH comes first, as in the debian image's config.
+  ASSERT_EQ(run.env.size(), 3u);
+  EXPECT_EQ(run.env[0].first, "PATH");
+  EXPECT_EQ(run.env[1], (std::pair<std::string, std::string>{"A", "b"}));
+  EXPECT_EQ(run.env[2], (std::pair<std::string, std::string>{"V", "1"}));
   EXPECT_EQ(run.build_args, std::vector<std::string>{"V"});
   EXPECT_EQ(plan.stages[0].steps.back().created_by, "RUN |1 V=1 /bin/sh -c make # buildkit");
 }

@@ -1,0 +1,35 @@
+#pragma once
+
+// The --minimal safety check: an image built from only the packages it names
+// must still be able to run what it holds. Checked on the final filesystem:
+// - the program of ENTRYPOINT/CMD and of a health check exists (for the shell
+//   form: the shell), found through the image's PATH;
+// - every ELF the image's own files and those programs start (their program
+//   interpreter and DT_NEEDED libraries, transitively) resolves inside the
+//   image, through RPATH/RUNPATH, ld.so.conf.d and the default directories;
+// - every script's #! interpreter exists;
+// - USER names a user (and group) in /etc/passwd (/etc/group).
+// Files that packages installed are trusted to their Depends; the check
+// starts from the entrypoint and the files the Dockerfile added.
+
+#include "backend/fs/tree.hpp"
+#include "backend/oci/image_config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace distill::backend::build {
+
+struct ClosureProblem {
+  std::string path;    // the file (or "USER", "CMD", ...) that needs something
+  std::string missing; // what is not in the image: "libz.so.1", "/usr/bin/python3"
+  std::string why;     // "DT_NEEDED of /usr/local/bin/app", "#! interpreter", ...
+};
+
+std::vector<ClosureProblem> check_closure(const fs::Tree& rootfs, const oci::ImageConfig& config);
+
+// The paths under the dpkg database's file lists (info/*.list, info/*.md5sums,
+// status.d/*.md5sums), i.e. the files that packages own.
+std::vector<std::string> package_owned_paths(const fs::Tree& rootfs);
+
+} // namespace distill::backend::build
