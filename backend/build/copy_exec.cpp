@@ -1,8 +1,10 @@
 #include "backend/build/copy_exec.hpp"
 
 #include "backend/build/user_db.hpp"
+#include "backend/layer/layer_reader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <system_error>
 
 #include <fnmatch.h>
@@ -19,7 +21,42 @@ namespace {
 struct Item {
   std::string relative; // "" for the source itself
   fs::Entry entry;
+  bool from_archive = false; // unpacked by ADD: keeps its owners; hard links are archive-relative
 };
+
+// ADD unpacks local archives that it recognises by their first bytes, as
+// BuildKit does: tar, alone or compressed with gzip, xz or zstd.
+bool is_tar_archive(const stdfs::path& file) {
+  char head[512] = {};
+  std::FILE* in = std::fopen(file.c_str(), "rb");
+  if (in == nullptr) {
+    return false;
+  }
+  const std::size_t got = std::fread(head, 1, sizeof head, in);
+  std::fclose(in);
+  const std::string_view bytes(head, got);
+  return bytes.starts_with("\x1f\x8b") || bytes.starts_with("\xfd" "7zXZ") ||
+         bytes.starts_with("\x28\xb5\x2f\xfd") || (got >= 262 && bytes.substr(257, 5) == "ustar");
+}
+
+// The archive's entries as the items of a directory source.
+support::Result<std::vector<Item>> items_from_archive(const stdfs::path& file, std::int64_t epoch) {
+  layer::ReadOptions options;
+  options.whiteouts = false;
+  auto tree = layer::read_layer(file, options);
+  if (!tree) {
+    return std::unexpected(tree.error().context("ADD " + file.filename().string()));
+  }
+  std::vector<Item> items{{"", fs::make_directory(0755, epoch), true}};
+  for (auto& [path, entry] : tree->entries()) {
+    fs::Entry copy = entry;
+    if (copy.type == fs::EntryType::hardlink) {
+      copy.link_target = copy.link_target.substr(1);
+    }
+    items.push_back({path.substr(1), std::move(copy), true});
+  }
+  return items;
+}
 
 struct Placement {
   std::string dest_root; // normalized absolute
@@ -225,6 +262,15 @@ support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs
       if (!items) {
         return std::unexpected(items.error());
       }
+      const bool unpack = op.add && op.unpack.value_or(true) && items->size() == 1 &&
+                          items->front().entry.type == fs::EntryType::regular &&
+                          is_tar_archive(in.context->root / match);
+      if (unpack) {
+        items = items_from_archive(in.context->root / match, in.epoch);
+        if (!items) {
+          return std::unexpected(items.error());
+        }
+      }
       sources.push_back({match, std::move(*items)});
     }
   }
@@ -262,10 +308,13 @@ support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs
         }
         target = join(base, item.relative);
       }
+      if (item.from_archive && item.entry.type == fs::EntryType::hardlink) {
+        item.entry.link_target = join(base, item.entry.link_target);
+      }
       if (owner) {
         item.entry.uid = owner->uid;
         item.entry.gid = owner->gid;
-      } else if (in.from_rootfs == nullptr) {
+      } else if (in.from_rootfs == nullptr && !item.from_archive) {
         item.entry.uid = 0;
         item.entry.gid = 0;
       }

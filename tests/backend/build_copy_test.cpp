@@ -1,5 +1,6 @@
 #include "backend/build/copy_exec.hpp"
 
+#include <cstdlib>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -172,6 +173,50 @@ TEST_F(CopyTest, FromStageKeepsOwners) {
   EXPECT_EQ(copied->uid, 7u);
   EXPECT_EQ(copied->mode, 0755u);
   EXPECT_EQ(copied->mtime, 100);
+}
+
+} // namespace
+} // namespace distill::backend::build
+
+namespace distill::backend::build {
+namespace {
+
+// ADD unpacks a local tar (here gzip-compressed, made by the real tar tool)
+// into the destination, hard links rebased; COPY and --unpack=false do not.
+TEST_F(CopyTest, AddUnpacksLocalArchives) {
+  write("pkg/bin/tool", "#!/bin/sh\n");
+  write("pkg/share/note", "n\n");
+  ASSERT_EQ(std::system(("cd '" + m_root.string() + "/pkg' && ln share/note share/same && "
+                         "tar --owner=7 --group=8 -czf ../pkg.tar.gz bin share && cd .. && rm -r pkg")
+                            .c_str()),
+            0);
+  planner::Copy op;
+  op.add = true;
+  op.sources = {"pkg.tar.gz"};
+  op.dest = "/opt/pkg/";
+  auto layer = copy(op);
+  ASSERT_TRUE(layer) << layer.error().message;
+  const fs::Entry* tool = layer->find("/opt/pkg/bin/tool");
+  ASSERT_NE(tool, nullptr);
+  EXPECT_EQ(tool->uid, 7u);
+  const fs::Entry* same = layer->find("/opt/pkg/share/same");
+  ASSERT_NE(same, nullptr);
+  if (same->type == fs::EntryType::hardlink) {
+    EXPECT_EQ(same->link_target, "/opt/pkg/share/note");
+  } else {
+    EXPECT_EQ(layer->find("/opt/pkg/share/note")->type, fs::EntryType::hardlink);
+    EXPECT_EQ(layer->find("/opt/pkg/share/note")->link_target, "/opt/pkg/share/same");
+  }
+
+  op.unpack = false;
+  auto kept = copy(op);
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_NE(kept->find("/opt/pkg/pkg.tar.gz"), nullptr);
+  op.unpack.reset();
+  op.add = false;
+  auto copied = copy(op);
+  ASSERT_TRUE(copied) << copied.error().message;
+  EXPECT_NE(copied->find("/opt/pkg/pkg.tar.gz"), nullptr);
 }
 
 } // namespace
