@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <string_view>
 #include <system_error>
 
 #include <fnmatch.h>
@@ -23,6 +25,57 @@ struct Item {
   fs::Entry entry;
   bool from_archive = false; // unpacked by ADD: keeps its owners; hard links are archive-relative
 };
+
+// chmod(1)'s symbolic modes ("u+x,go-w", "a=rX"), applied to `mode`; empty
+// when the text is not one. BuildKit accepts them in COPY --chmod too.
+std::optional<std::uint32_t> apply_symbolic_mode(std::string_view text, std::uint32_t mode, bool is_dir) {
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const auto comma = text.find(',', at);
+    const std::string_view clause = text.substr(at, comma == std::string_view::npos ? text.npos : comma - at);
+    std::size_t i = 0;
+    std::uint32_t who = 0;
+    for (; i < clause.size() && std::string_view("ugoa").find(clause[i]) != std::string_view::npos; ++i) {
+      who |= clause[i] == 'u' ? 04700u : clause[i] == 'g' ? 02070u : clause[i] == 'o' ? 01007u : 07777u;
+    }
+    if (who == 0) {
+      who = 07777u;
+    }
+    if (i >= clause.size()) {
+      return std::nullopt;
+    }
+    while (i < clause.size()) {
+      const char action = clause[i++];
+      if (action != '+' && action != '-' && action != '=') {
+        return std::nullopt;
+      }
+      std::uint32_t bits = 0;
+      for (; i < clause.size() && std::string_view("rwxXst").find(clause[i]) != std::string_view::npos; ++i) {
+        switch (clause[i]) {
+        case 'r': bits |= 0444; break;
+        case 'w': bits |= 0222; break;
+        case 'x': bits |= 0111; break;
+        case 'X': bits |= (is_dir || (mode & 0111) != 0) ? 0111 : 0; break;
+        case 's': bits |= 06000; break;
+        case 't': bits |= 01000; break;
+        }
+      }
+      bits &= who;
+      if (action == '+') {
+        mode |= bits;
+      } else if (action == '-') {
+        mode &= ~bits;
+      } else {
+        mode = (mode & ~who) | bits;
+      }
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    at = comma + 1;
+  }
+  return mode & 07777;
+}
 
 // ADD unpacks local archives that it recognises by their first bytes, as
 // BuildKit does: tar, alone or compressed with gzip, xz or zstd.
@@ -228,8 +281,9 @@ support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs
     }
     owner = *resolved;
   }
-  if (!op.chmod_text.empty() && !op.chmod) {
-    return support::fail("--chmod={} is not supported yet: use an octal mode such as 0755", op.chmod_text);
+  if (!op.chmod_text.empty() && !op.chmod && !apply_symbolic_mode(op.chmod_text, 0644, false)) {
+    return support::fail("--chmod={}: not a mode: use octal (0755) or chmod's symbolic form (u+x,go-w)",
+                         op.chmod_text);
   }
   // Expand the sources to (name, items) pairs.
   std::vector<std::pair<std::string, std::vector<Item>>> sources;
@@ -320,6 +374,8 @@ support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs
       }
       if (op.chmod && item.entry.type != fs::EntryType::symlink) {
         item.entry.mode = *op.chmod;
+      } else if (!op.chmod_text.empty() && item.entry.type != fs::EntryType::symlink) {
+        item.entry.mode = *apply_symbolic_mode(op.chmod_text, item.entry.mode, item.entry.is_dir());
       }
       if (target == "/") {
         continue; // the root keeps its own metadata

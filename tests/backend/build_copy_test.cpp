@@ -221,3 +221,25 @@ TEST_F(CopyTest, AddUnpacksLocalArchives) {
 
 } // namespace
 } // namespace distill::backend::build
+
+namespace distill::backend::build {
+namespace {
+
+TEST_F(CopyTest, SymbolicChmodAppliesPerEntry) {
+  planner::Copy op;
+  op.sources = {"src"};
+  op.dest = "/opt/src/";
+  op.chmod_text = "u+x,go-r,a+X";
+  auto layer = copy(op);
+  ASSERT_TRUE(layer) << layer.error().message;
+  // Files were 0644 (umask-independent: the context's own mode bits) -> u+x, go-r; X adds x only to dirs.
+  const auto file_mode = stdfs::status(m_root / "src/a.c").permissions();
+  const auto expected_file = ((static_cast<unsigned>(file_mode) | 0100u) & ~0044u) & 07777u;
+  EXPECT_EQ(layer->find("/opt/src/a.c")->mode, expected_file | ((expected_file & 0111u) ? 0111u : 0u));
+  EXPECT_EQ(layer->find("/opt/src/sub")->mode & 0111u, 0111u);
+  op.chmod_text = "u+q";
+  EXPECT_FALSE(copy(op));
+}
+
+} // namespace
+} // namespace distill::backend::build
