@@ -179,9 +179,11 @@ std::optional<std::string> Session::authorization(const Scope& scope) {
   return std::nullopt;
 }
 
-HttpResponse Session::send_once(HttpRequest request, const Scope& scope) {
+HttpResponse Session::send_once(HttpRequest request, const Scope& scope, std::string& used) {
   request.url = absolute(request.url);
+  used.clear();
   if (auto auth = authorization(scope)) {
+    used = *auth;
     request.headers.push_back(*auth);
   }
   if (m_options->on_request) {
@@ -190,7 +192,11 @@ HttpResponse Session::send_once(HttpRequest request, const Scope& scope) {
   return perform(request, m_tls);
 }
 
-Result<void> Session::authenticate(const HttpResponse& reply, const Scope& scope) {
+Result<void> Session::authenticate(const HttpResponse& reply, const Scope& scope, const std::string& used) {
+  std::lock_guard serial(m_auth_mutex);
+  if (const auto now = authorization(scope); now && *now != used) {
+    return {}; // another transfer authenticated while this one waited
+  }
   const auto challenge = parse_challenge(reply.header("www-authenticate"));
   if (!challenge) {
     return fail("{} answered 401 without a WWW-Authenticate challenge", m_domain);
@@ -287,9 +293,10 @@ Result<HttpResponse> Session::send(HttpRequest request, const Scope& scope) {
   const int max_attempts = std::max(1, m_options->retry.max_attempts);
   bool authenticated = false;
   for (int attempt = 1;; ++attempt) {
-    auto reply = send_once(request, scope);
+    std::string used;
+    auto reply = send_once(request, scope, used);
     if (reply.replied() && reply.status == 401 && !authenticated) {
-      if (auto done = authenticate(reply, scope); !done) {
+      if (auto done = authenticate(reply, scope, used); !done) {
         return std::unexpected(done.error());
       }
       authenticated = true;
@@ -359,11 +366,11 @@ Result<ManifestBytes> Session::get_manifest(const std::string& repo, const std::
   return out;
 }
 
-Result<bool> Session::has_blob(const std::string& repo, const std::string& digest) {
+Result<bool> Session::has_blob(const std::string& repo, const std::string& digest, bool for_push) {
   HttpRequest request;
   request.method = "HEAD";
   request.url = repo + "/blobs/" + digest;
-  auto reply = send(request, {repo, false});
+  auto reply = send(request, {repo, for_push});
   if (!reply) {
     return std::unexpected(reply.error());
   }
@@ -425,7 +432,7 @@ Result<void> Session::download_blob(const std::string& repo, const std::string& 
 
 Result<void> Session::upload_once(const std::string& repo, const std::string& digest, std::uint64_t size,
                                   const std::filesystem::path& file, const std::string& mount_from) {
-  auto present = has_blob(repo, digest);
+  auto present = has_blob(repo, digest, true);
   if (!present) {
     return std::unexpected(present.error());
   }

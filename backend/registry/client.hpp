@@ -57,8 +57,9 @@ public:
   // GET a manifest by tag or digest; verifies a digest reference against the
   // bytes. Fails with "not found" for a missing image, naming it.
   support::Result<ManifestBytes> get_manifest(const std::string& repo, const std::string& ref);
-  // HEAD a blob: true when the registry has it.
-  support::Result<bool> has_blob(const std::string& repo, const std::string& digest);
+  // HEAD a blob: true when the registry has it. `for_push` asks for a push
+  // token right away, so an upload needs one token, not two.
+  support::Result<bool> has_blob(const std::string& repo, const std::string& digest, bool for_push = false);
   // Downloads a blob into `partial` (resuming what it holds) and checks the
   // digest and size; a mismatch deletes the file and fails.
   support::Result<void> download_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
@@ -79,9 +80,12 @@ private:
   // One request with auth and retries; `request.url` is the path below /v2/
   // or an absolute URL (upload locations).
   support::Result<HttpResponse> send(HttpRequest request, const Scope& scope);
-  HttpResponse send_once(HttpRequest request, const Scope& scope);
+  // One attempt; `used` receives the Authorization header sent (or empty).
+  HttpResponse send_once(HttpRequest request, const Scope& scope, std::string& used);
   support::Result<void> ensure_base();
-  support::Result<void> authenticate(const HttpResponse& reply, const Scope& scope);
+  // Answers a 401 once for all threads: a transfer that waited while another
+  // fetched a token (anything but `used`) takes that one.
+  support::Result<void> authenticate(const HttpResponse& reply, const Scope& scope, const std::string& used);
   std::optional<std::string> authorization(const Scope& scope);
   std::string absolute(const std::string& url) const;
   support::Result<void> upload_once(const std::string& repo, const std::string& digest, std::uint64_t size,
@@ -93,6 +97,7 @@ private:
   bool m_insecure = false;
   std::string m_base; // "https://host:port" once known
   std::mutex m_mutex; // guards the auth state below (blob transfers run in threads)
+  std::mutex m_auth_mutex; // one token request at a time
   std::optional<std::optional<Credentials>> m_credentials; // looked up once
   bool m_basic = false;
   struct Token {
