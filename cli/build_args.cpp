@@ -144,6 +144,10 @@ BuildArgsResult parse_build_args(const Args& args) {
     ("compression", po::value(&compression), "layer compression: gzip, zstd or none")
     ("source-date-epoch", po::value(&epoch), "timestamp for files and config (default: from the lock)")
     ("mirror", po::value(&options.mirror), "Debian/Ubuntu mirror URL")
+    ("insecure-registry", po::value(&options.insecure_registries)->composing(),
+     "HOST[:PORT] to reach over plain HTTP or unverified TLS (repeatable)")
+    ("registry-mirror", po::value(&options.registry_mirrors)->composing(),
+     "a mirror of the default registry, tried first (repeatable)")
     ("keyring", po::value(&options.keyring), "OpenPGP keyring to verify the archive with")
     ("network", po::value(&options.network), "default network of RUN steps: default or none")
     ("secret", po::value(&secrets)->composing(), "id=ID,src=FILE or id=ID,env=VAR");

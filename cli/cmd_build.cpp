@@ -13,6 +13,7 @@
 #include "cli/load_plan.hpp"
 #include "cli/lock_support.hpp"
 #include "cli/progress.hpp"
+#include "cli/registry_push.hpp"
 #include "support/atomic_file.hpp"
 #include "support/diagnostic.hpp"
 
@@ -30,6 +31,37 @@ void print_error(const support::Error& error, const support::SourceFile& file) {
   support::Diagnostic diagnostic{support::Severity::error, "", error.where.value_or(support::SourceRange{}),
                                  error.message, ""};
   fmt::print(stderr, "{}", support::render(diagnostic, file));
+}
+
+// Pushes to every -t name with --push and to every -o type=image,name=N,push=true.
+support::Result<void> push_outputs(const BuildOptions& options, const std::filesystem::path& layout,
+                                   const backend::oci::Descriptor& manifest, Progress& progress) {
+  std::vector<std::string> names;
+  if (options.push) {
+    if (options.tags.empty()) {
+      return support::fail("--push needs a name to push to: add -t REGISTRY/REPOSITORY:TAG");
+    }
+    names = options.tags;
+  }
+  for (const auto& output : options.outputs) {
+    if (output.type == backend::build::OutputType::image) {
+      if (output.name.empty()) {
+        return support::fail("-o type=image needs name=REGISTRY/REPOSITORY:TAG");
+      }
+      if (output.push) {
+        names.push_back(output.name);
+      }
+    }
+  }
+  if (names.empty()) {
+    return {};
+  }
+  RegistryFlags flags{options.insecure_registries, options.registry_mirrors};
+  auto pushed = push_names(layout, manifest, names, flags, [&](std::string_view line) { progress.line(line); });
+  if (!pushed) {
+    return std::unexpected(pushed.error());
+  }
+  return {};
 }
 
 int build(const BuildOptions& options) {
@@ -111,9 +143,17 @@ int build(const BuildOptions& options) {
     print_error(image.error(), file);
     return 1;
   }
-  auto written = write_outputs(options, layout, *image, *built);
+  // The registry outputs (--push, -o type=image,push=true) are ours; the rest go to write_outputs.
+  BuildOptions local = options;
+  local.push = false;
+  std::erase_if(local.outputs, [](const backend::build::Output& o) { return o.type == backend::build::OutputType::image; });
+  auto written = write_outputs(local, layout, *image, *built);
   if (!written) {
     print_error(written.error(), file);
+    return 1;
+  }
+  if (auto pushed = push_outputs(options, layout, image->manifest, progress); !pushed) {
+    print_error(pushed.error(), file);
     return 1;
   }
   return 0;

@@ -54,6 +54,8 @@ struct BuildOptions {
   std::filesystem::path keyring;                 // --keyring FILE
   std::string network = "default";               // default network of RUN steps
   std::vector<Secret> secrets;
+  std::vector<std::string> insecure_registries; // --insecure-registry HOST[:PORT]
+  std::vector<std::string> registry_mirrors;    // --registry-mirror, for the default registry
   std::filesystem::path cache_dir; // $XDG_CACHE_HOME/distill
   std::filesystem::path store_dir; // $XDG_DATA_HOME/distill/store
 };

@@ -7,6 +7,8 @@
 #include "backend/layer/layer_writer.hpp"
 #include "backend/oci/json.hpp"
 #include "backend/oci/layout.hpp"
+#include "backend/registry/platform.hpp"
+#include "backend/registry/pull.hpp"
 #include "backend/sandbox/run_step.hpp"
 
 #include <fmt/format.h>
@@ -144,10 +146,71 @@ private:
     if (const auto* distro = std::get_if<planner::DistroBase>(&stage.base.kind)) {
       return from_distro(*distro);
     }
-    const auto& image = std::get<planner::ImageBase>(stage.base.kind);
-    return support::fail("pulling base images from a registry is not supported yet (FROM {}); use a "
-                         "distro base (debian:..., ubuntu:...), scratch, or oci-layout://DIR",
-                         image.reference);
+    return from_registry(std::get<planner::ImageBase>(stage.base.kind), stage.base.platform);
+  }
+
+  // The filesystem of a registry image named by COPY --from, pulled once per build.
+  support::Result<const fs::Tree*> image_rootfs(const std::string& reference) {
+    if (auto it = m_image_roots.find(reference); it != m_image_roots.end()) {
+      return it->second.get();
+    }
+    StageExecutor pulling(m_in, m_done);
+    if (auto pulled = pulling.from_registry(planner::ImageBase{reference, ""}, ""); !pulled) {
+      return std::unexpected(pulled.error());
+    }
+    auto tree = std::make_shared<fs::Tree>(std::move(pulling.m_built.rootfs));
+    m_image_roots[reference] = tree;
+    return tree.get();
+  }
+
+  // FROM an image in a registry: pulled into the download cache (verified by
+  // digest), its layers linked into the store and stacked as the base.
+  support::Result<void> from_registry(const planner::ImageBase& base, const std::string& stage_platform) {
+    auto ref = registry::parse_reference(base.reference);
+    if (!ref) {
+      return std::unexpected(ref.error());
+    }
+    auto platform = registry::parse_platform(stage_platform.empty() ? m_in.options->platform : stage_platform);
+    if (!platform) {
+      return std::unexpected(platform.error());
+    }
+    auto cache = fetch::Cache::open(m_in.options->cache_dir, m_in.options->offline);
+    if (!cache) {
+      return std::unexpected(cache.error());
+    }
+    registry::ClientOptions client;
+    client.insecure_registries = m_in.options->insecure_registries;
+    client.mirrors = m_in.options->registry_mirrors;
+    client.auth_files = registry::auth_files_from_env();
+    const std::string pinned = !base.digest.empty() ? base.digest : ref->digest;
+    m_in.log(fmt::format("pull {}", registry::to_string(*ref)));
+    auto pulled = registry::pull_image(*ref, *platform, *cache, client, pinned, m_in.log);
+    if (!pulled) {
+      return std::unexpected(pulled.error());
+    }
+    m_built.config = pulled->config;
+    m_built.config.on_build.clear();
+    m_built.annotations["org.opencontainers.image.base.name"] = registry::to_string(*ref);
+    m_built.annotations["org.opencontainers.image.base.digest"] = pulled->resolved_digest;
+    for (std::size_t i = 0; i < pulled->manifest.layers.size(); ++i) {
+      const auto& descriptor = pulled->manifest.layers[i];
+      if (auto linked = registry::link_blob(pulled->layer_files[i], m_in.layout, descriptor.digest); !linked) {
+        return linked;
+      }
+      auto tree = layer::read_layer(pulled->layer_files[i]);
+      if (!tree) {
+        return std::unexpected(tree.error().context(fmt::format("reading layer {}", descriptor.digest)));
+      }
+      if (auto applied = fs::apply_layer(m_built.rootfs, *tree); !applied) {
+        return applied;
+      }
+      m_built.layers.push_back(oci::ImageLayer{descriptor, pulled->config.diff_ids[i]});
+      m_built.layer_trees.push_back(std::make_shared<fs::Tree>(std::move(*tree)));
+    }
+    if (!oci::env_value(m_built.config.env, "PATH")) {
+      oci::set_env(m_built.config.env, "PATH", k_default_path);
+    }
+    return {};
   }
 
   support::Result<void> from_layout(const planner::LayoutBase& base) {
@@ -350,7 +413,11 @@ private:
       }
       inputs.from_rootfs = &it->second.rootfs;
     } else if (!op.from.empty()) {
-      return support::fail("COPY --from={}: copying from an image is not supported yet", op.from);
+      auto rootfs = image_rootfs(op.from);
+      if (!rootfs) {
+        return std::unexpected(rootfs.error().context(fmt::format("COPY --from={}", op.from)));
+      }
+      inputs.from_rootfs = *rootfs;
     } else {
       if (!m_context_paths) {
         auto listed = list_context(m_in.context);
@@ -460,6 +527,7 @@ private:
   std::size_t m_step_index = 0;
   std::vector<LockedPackage> m_installed; // the stage's packages so far
   std::optional<std::vector<std::string>> m_context_paths;
+  std::map<std::string, std::shared_ptr<const fs::Tree>> m_image_roots; // COPY --from=IMAGE, by reference
 };
 
 } // namespace
