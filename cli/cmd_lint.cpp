@@ -1,14 +1,18 @@
-// distill lint [--format tty|json|sarif|checkstyle|gnu] [--failure-threshold error|warning|info|style|none]
-//              [--ignore ID]... [--build-arg K=V]... [--target S] FILE... | -
+// distill lint [--format tty|json|sarif|checkstyle|gnu] [--config F] [--failure-threshold error|warning|info|style|none]
+//              [--ignore ID]... [--error|--warning|--info|--style ID]... [--trusted-registry R]...
+//              [--build-arg K=V]... [--target S] FILE... | -
 
 #include "cli/build_args.hpp"
+#include "backend/registry/reference.hpp"
 #include "cli/commands.hpp"
+#include "cli/lint_config.hpp"
 #include "cli/lint_printers.hpp"
 #include "planner/lint/lint.hpp"
 #include "support/atomic_file.hpp"
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -27,13 +31,17 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* k_usage =
-    "usage: distill lint [--format tty|json|sarif|checkstyle|gnu] [--failure-threshold error|warning|info|style|none]\n"
-    "                    [--ignore ID]... [--build-arg K=V]... [--target S] FILE... | -";
+    "usage: distill lint [--format tty|json|sarif|checkstyle|gnu] [--config F]\n"
+    "                    [--failure-threshold error|warning|info|style|none] [--ignore ID]...\n"
+    "                    [--error|--warning|--info|--style ID]... [--trusted-registry R]...\n"
+    "                    [--build-arg K=V]... [--target S] FILE... | -";
 
 struct LintCommandOptions {
   std::vector<std::string> files;
   LintFormat format = LintFormat::tty;
   std::optional<support::Severity> threshold = support::Severity::info; // nullopt: never fail
+  std::optional<std::string> threshold_name;                            // from the command line
+  std::optional<std::string> config;                                    // --config
   planner::lint::LintOptions lint;
   bool colour = false;
 };
@@ -45,7 +53,16 @@ po::options_description visible_options() {
       ("format,f", po::value<std::string>(), "tty (default), json, sarif, checkstyle or gnu")           //
       ("failure-threshold,t", po::value<std::string>(),
        "lowest severity that gives exit status 1: error, warning, info (default), style, none")         //
+      ("config,c", po::value<std::string>(), "the config file (default: .distill.yaml or .hadolint.yaml, "
+                                              "searched from the working folder up to the repository root)") //
       ("ignore", po::value<std::vector<std::string>>(), "a rule id or hadolint alias to drop (repeatable)") //
+      ("error", po::value<std::vector<std::string>>(), "make this rule an error (repeatable)")              //
+      ("warning", po::value<std::vector<std::string>>(), "make this rule a warning (repeatable)")          //
+      ("info", po::value<std::vector<std::string>>(), "make this rule info (repeatable)")                  //
+      ("style", po::value<std::vector<std::string>>(), "make this rule style (repeatable)")                //
+      ("trusted-registry", po::value<std::vector<std::string>>(),
+       "a registry base images may come from (repeatable; * wildcards; turns untrusted-registry on)")    //
+      ("disable-ignore-pragma", "do not honour inline and global ignore pragmas")                        //
       ("no-color", "never colour the tty output")                                                      //
       ("build-arg", po::value<std::vector<std::string>>(), "a build argument K=V (repeatable)")          //
       ("target", po::value<std::string>(), "the stage to build (the final stage for final-user-root)");
@@ -105,19 +122,27 @@ std::optional<LintCommandOptions> parse_options(const Args& args, int& status) {
   }
   if (vm.count("failure-threshold")) {
     const std::string name = vm["failure-threshold"].as<std::string>();
-    if (name == "none") {
-      options.threshold = std::nullopt;
-    } else if (const auto severity = severity_named(name)) {
-      options.threshold = *severity;
-    } else {
+    if (name != "none" && !severity_named(name)) {
       status = usage_error(fmt::format("unknown failure threshold '{}': use error, warning, info, style or none", name));
       return std::nullopt;
     }
+    options.threshold_name = name;
   }
+  if (vm.count("config")) options.config = vm["config"].as<std::string>();
   if (vm.count("ignore")) {
     // Unknown ids are accepted: hadolint ignore lists name ShellCheck codes and rules distill lacks.
     for (const std::string& id : vm["ignore"].as<std::vector<std::string>>()) options.lint.ignored.push_back(id);
   }
+  for (auto severity : {support::Severity::error, support::Severity::warning, support::Severity::info,
+                        support::Severity::style}) {
+    const std::string key(support::to_string(severity));
+    if (!vm.count(key)) continue;
+    for (const std::string& id : vm[key].as<std::vector<std::string>>()) options.lint.overrides.emplace_back(id, severity);
+  }
+  if (vm.count("trusted-registry")) {
+    options.lint.trusted_registries = vm["trusted-registry"].as<std::vector<std::string>>();
+  }
+  if (vm.count("disable-ignore-pragma")) options.lint.pragmas = false;
   if (vm.count("build-arg")) {
     for (const std::string& text : vm["build-arg"].as<std::vector<std::string>>()) {
       std::pair<std::string, std::string> pair;
@@ -154,12 +179,44 @@ int rank(support::Severity severity) {
   return 0;
 }
 
+// Puts the config file under the command line: its lists come first (so a
+// later command-line override wins) and its threshold counts only when the
+// command line names none. Fails with the file's own error.
+support::Result<void> apply_config(LintCommandOptions& options, bool disable_pragma_flag) {
+  std::optional<std::filesystem::path> path;
+  if (options.config) {
+    path = *options.config;
+  } else {
+    path = find_lint_config(std::filesystem::current_path());
+  }
+  if (!path) return {};
+  auto config = read_lint_config(*path);
+  if (!config) return std::unexpected(config.error());
+  planner::lint::LintOptions& lint = options.lint;
+  lint.ignored.insert(lint.ignored.begin(), config->ignored.begin(), config->ignored.end());
+  lint.overrides.insert(lint.overrides.begin(), config->overrides.begin(), config->overrides.end());
+  lint.trusted_registries.insert(lint.trusted_registries.begin(), config->trusted_registries.begin(),
+                                 config->trusted_registries.end());
+  if (!disable_pragma_flag && config->disable_ignore_pragma) lint.pragmas = !*config->disable_ignore_pragma;
+  if (!options.threshold_name) options.threshold_name = config->failure_threshold;
+  return {};
+}
+
 } // namespace
 
 int run_lint(const Args& args) {
   int status = 0;
   auto options = parse_options(args, status);
   if (!options) return status;
+  if (auto applied = apply_config(*options, !options->lint.pragmas); !applied) {
+    fmt::print(stderr, "distill lint: {}\n", applied.error().message);
+    return 2;
+  }
+  if (options->threshold_name) {
+    options->threshold = *options->threshold_name == "none" ? std::nullopt : severity_named(*options->threshold_name);
+  }
+  // Images named without a registry come from the default one; the backend knows its name.
+  options->lint.default_registry = std::string(backend::registry::k_default_domain);
   std::vector<LintedFile> files;
   bool unreadable = false;
   for (const std::string& path : options->files) {

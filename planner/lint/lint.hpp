@@ -19,6 +19,8 @@ struct LintOptions {
   std::vector<std::string> ignored;                                  // rule ids or aliases
   std::vector<std::pair<std::string, support::Severity>> overrides;  // rule id or alias -> severity
   bool pragmas = true;                                               // honour inline ignore pragmas
+  std::vector<std::string> trusted_registries;                       // non-empty: untrusted-registry is on (* wildcards)
+  std::string default_registry;                                      // the registry of `FROM name` without a host
   frontend::BuildOptions build;                                      // --build-arg, --target
 };
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -32,11 +33,11 @@ std::string slurp(const fs::path& path) {
   return text.str();
 }
 
-// Runs `distill lint ARGS` in the test data folder (so file names are relative).
-LintRun lint(const std::string& args) {
+// Runs `distill lint ARGS` in the test data folder or `dir` below it (so file names are relative).
+LintRun lint(const std::string& args, const std::string& dir = ".") {
   const fs::path out = fs::temp_directory_path() / ("distill-lint-cli-" + std::to_string(::getpid()) + ".out");
   const fs::path err = fs::temp_directory_path() / ("distill-lint-cli-" + std::to_string(::getpid()) + ".err");
-  const std::string command = "cd '" + k_data.string() + "' && '" DISTILL_BINARY "' lint " + args + " >'" +
+  const std::string command = "cd '" + (k_data / dir).string() + "' && '" DISTILL_BINARY "' lint " + args + " >'" +
                               out.string() + "' 2>'" + err.string() + "'";
   const int raw = std::system(command.c_str());
   LintRun result;
@@ -89,6 +90,70 @@ TEST(LintCli, IgnoreTakesIdsAndAliasesAndUnknownIds) {
   EXPECT_EQ(run.out.find("[base-image-latest]"), std::string::npos);
   EXPECT_EQ(run.out.find("[base-image-no-digest]"), std::string::npos);
   EXPECT_NE(run.out.find("[apt-unpinned]"), std::string::npos);
+}
+
+// The rule ids and severities of a JSON report.
+std::map<std::string, std::string> severities(const LintRun& run) {
+  std::map<std::string, std::string> out;
+  const nlohmann::json report = nlohmann::json::parse(run.out); // kept alive for the loop
+  for (const auto& finding : report["findings"]) out[finding["rule"]] = finding["severity"];
+  return out;
+}
+
+TEST(LintConfig, DistillFileIsFoundUpwardToTheRepositoryRoot) {
+  for (const char* dir : {"config/discover", "config/discover/sub"}) {
+    const LintRun run = lint("--format json Dockerfile", dir);
+    // failure-threshold: error, and only warnings are left; the .hadolint.yaml beside it (style) is not read.
+    EXPECT_EQ(run.status, 0) << dir << run.err;
+    const auto found = severities(run);
+    EXPECT_FALSE(found.contains("base-image-latest")) << dir;
+    EXPECT_TRUE(found.contains("apt-unpinned")) << dir;
+  }
+}
+
+TEST(LintConfig, CommandLineWinsOverTheFile) {
+  EXPECT_EQ(lint("-t warning Dockerfile", "config/discover").status, 1);
+  EXPECT_EQ(lint("--config ../precedence.yaml Dockerfile", "config/hadolint").status, 1); // DL3007 is an error there
+  EXPECT_EQ(lint("--config ../precedence.yaml -t none Dockerfile", "config/hadolint").status, 0);
+  const LintRun relevelled = lint("--config precedence.yaml --format json --info DL3007 Dockerfile", "config");
+  EXPECT_EQ(severities(relevelled)["base-image-latest"], "info");
+  EXPECT_EQ(relevelled.status, 0) << relevelled.out;
+  const LintRun ignored = lint("--config precedence.yaml --format json --ignore apt-unpinned Dockerfile", "config");
+  EXPECT_FALSE(severities(ignored).contains("apt-unpinned"));
+  EXPECT_EQ(severities(ignored)["base-image-latest"], "error");
+}
+
+TEST(LintConfig, HadolintFileKeysAreRead) {
+  const LintRun run = lint("--format json Dockerfile", "config/hadolint");
+  EXPECT_EQ(run.status, 1) << run.err;
+  const auto found = severities(run);
+  EXPECT_EQ(found.at("base-image-latest"), "error");      // override.error
+  EXPECT_FALSE(found.contains("apt-unpinned"));           // ignored
+  EXPECT_EQ(found.at("untrusted-registry"), "error");     // trustedRegistries turns DL3026 on
+  EXPECT_EQ(severities(lint("--format json --warning DL3007 Dockerfile", "config/hadolint"))["base-image-latest"],
+            "warning");
+  // failure-threshold: warning; only info findings left after ignoring the rest.
+  EXPECT_EQ(lint("--ignore DL3007 --ignore DL3026 --ignore apt-lists-left Dockerfile", "config/hadolint").status, 0);
+  EXPECT_FALSE(severities(lint("--format json --trusted-registry '*' Dockerfile", "config/hadolint"))
+                   .contains("untrusted-registry"));
+}
+
+TEST(LintConfig, BadFilesStopWithFileLineAndStatus2) {
+  const LintRun bad = lint("--config bad.yaml Dockerfile", "config");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("bad.yaml:3:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("invalid YAML"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.out, "");
+  const LintRun key = lint("--config unknown-key.yaml Dockerfile", "config");
+  EXPECT_EQ(key.status, 2);
+  EXPECT_NE(key.err.find("unknown-key.yaml:2:"), std::string::npos) << key.err;
+  EXPECT_NE(key.err.find("unknown key 'ignore'"), std::string::npos) << key.err;
+  const LintRun severity = lint("--config bad-severity.yaml Dockerfile", "config");
+  EXPECT_EQ(severity.status, 2);
+  EXPECT_NE(severity.err.find("bad-severity.yaml:2:3: unknown severity 'fatal'"), std::string::npos) << severity.err;
+  const LintRun missing = lint("--config no-such.yaml Dockerfile", "config");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.err.find("no-such.yaml"), std::string::npos) << missing.err;
 }
 
 TEST(LintCli, ReadsStandardInput) {
