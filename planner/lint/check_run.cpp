@@ -4,6 +4,7 @@
 // its range in the Dockerfile.
 
 #include "planner/lint/context.hpp"
+#include "planner/lint/run_view.hpp"
 #include "planner/lint/shell_args.hpp"
 #include "planner/rewrite/apt_command.hpp"
 #include "planner/script_map.hpp"
@@ -18,11 +19,8 @@
 namespace distill::planner::lint {
 namespace {
 
-using frontend::CommandLine;
-using frontend::HeredocFile;
-using frontend::MountType;
+using frontend::CopyCommand;
 using frontend::RunCommand;
-using frontend::RunMount;
 using frontend::Stage;
 using frontend::Step;
 using frontend::Word;
@@ -113,34 +111,35 @@ bool substitution_downloads(const shell::SimpleCommand& command) {
   return false;
 }
 
-void check_pipe_to_shell(const LintContext& context, const ScriptMap& map,
-                         const std::vector<shell::FlatCommand>& flat, std::size_t index, const ShellArgs& args) {
-  const shell::FlatCommand& current = flat[index];
-  if (!is_shell(args.name())) return;
+void check_pipe_to_shell(const LintContext& context, const RunCommandView& view) {
+  const std::vector<shell::FlatCommand>& flat = view.piece->flat;
+  const shell::FlatCommand& current = view.flat();
+  if (!is_shell(view.args.name())) return;
   bool piped = false;
   if (current.before == shell::Connector::pipe) {
-    for (std::size_t j = index; j-- > 0;) {
+    for (std::size_t j = view.index; j-- > 0;) {
       if (flat[j].depth != current.depth) continue;
       piped = downloads(read_args(*flat[j].command).name());
       break;
     }
   }
-  if (piped || substitution_downloads(*current.command)) {
-    context.report("pipe-to-shell", map.range(current.command->begin, current.command->end),
-                   fmt::format("a downloaded script is run by {} without a checksum check", args.name()));
+  if (piped || substitution_downloads(view.command())) {
+    context.report("pipe-to-shell", view.where(),
+                   fmt::format("a downloaded script is run by {} without a checksum check", view.args.name()));
   }
 }
 
-void check_command(const LintContext& context, const ScriptMap& map, const std::vector<shell::FlatCommand>& flat,
-                   std::size_t index, const shell::Variables& variables, RunFacts& facts) {
-  const shell::SimpleCommand& command = *flat[index].command;
-  const ShellArgs args = read_args(command);
+void check_command(const LintContext& context, const RunCommandView& view, const shell::Variables& variables,
+                   RunFacts& facts) {
+  const shell::SimpleCommand& command = view.command();
+  const ScriptMap& map = view.piece->map;
+  const ShellArgs& args = view.args;
   if (args.sudo_word != nullptr) {
     context.report("sudo", map.range(args.sudo_word->begin, args.sudo_word->end));
   }
   if (args.values.size() <= args.first) return;
   check_apt(context, map, command, args, variables, facts);
-  check_pipe_to_shell(context, map, flat, index, args);
+  check_pipe_to_shell(context, view);
   const std::string_view name = args.name();
   if (name == "chmod") {
     for (std::size_t i = args.first + 1; i < args.values.size(); ++i) {
@@ -160,46 +159,14 @@ void check_command(const LintContext& context, const ScriptMap& map, const std::
   report_words(context, map, args, npm.unpinned, "npm-unpinned", "npm install without versions:");
 }
 
-bool lists_mounted(const RunCommand& run) {
-  return std::ranges::any_of(run.mounts, [](const RunMount& mount) {
-    return (mount.type == MountType::cache || mount.type == MountType::tmpfs) &&
-           (mount.target == "/var/lib/apt" || mount.target.starts_with("/var/lib/apt/lists"));
-  });
-}
-
-void lint_script(const LintContext& context, const std::string& text, std::size_t start,
-                 const support::SourceRange& fallback, const shell::Variables& variables, RunFacts& facts) {
-  const shell::Script script = shell::read_script(text);
-  const ScriptMap map(context.document.file, start, script.text, context.document.escape, fallback);
-  const std::vector<shell::FlatCommand> flat = shell::flatten(script);
-  for (std::size_t i = 0; i < flat.size(); ++i) check_command(context, map, flat, i, variables, facts);
-}
-
-void check_run(const LintContext& context, const Step& step, const RunCommand& run) {
-  const CommandLine& line = run.command;
-  if (line.args.empty()) return;
+// The RUN's view is returned so the stage loop can ask what it installs.
+RunView check_run(const LintContext& context, const Step& step, const RunCommand& run) {
+  RunView view = read_run(context, step, run);
   shell::Variables variables;
   for (const auto& [key, value] : step.env) variables[key] = value;
   RunFacts facts;
-  if (!line.shell_form) {
-    std::string text;
-    for (const Word& word : line.args) text += (text.empty() ? "" : " ") + word.raw;
-    lint_script(context, text, run.where.begin.offset, run.where, variables, facts);
-  } else {
-    const Word& word = line.args.front();
-    const std::size_t first = word.raw.find_first_not_of(" \t\r\n");
-    const bool only_heredocs = !line.files.empty() && first != std::string::npos &&
-                               std::string_view(word.raw).substr(first).starts_with("<<") &&
-                               word.raw.find('\n') == std::string::npos && word.raw.find(' ', first) == std::string::npos;
-    if (only_heredocs) {
-      for (const HeredocFile& file : line.files) {
-        lint_script(context, file.content, file.body.begin.offset, file.body, variables, facts);
-      }
-    } else {
-      lint_script(context, word.raw, word.where.begin.offset, word.where, variables, facts);
-    }
-  }
-  if (facts.update && !facts.lists_cleaned && !lists_mounted(run)) {
+  for (const RunCommandView& command : view.commands) check_command(context, command, variables, facts);
+  if (facts.update && !facts.lists_cleaned && !view.mounted("/var/lib/apt/lists")) {
     context.report("apt-lists-left", facts.update_where,
                    "apt package lists are left in the layer: remove /var/lib/apt/lists/* in this RUN");
   }
@@ -207,15 +174,39 @@ void check_run(const LintContext& context, const Step& step, const RunCommand& r
     context.report("apt-update-separate", facts.update_where,
                    "apt-get update in a RUN without apt-get install: a cached layer keeps old package lists");
   }
+  check_fetches(context, view);
+  check_caches(context, view);
+  check_clock(context, view);
+  return view;
+}
+
+// A COPY of the whole build context: `COPY . .`, `COPY ./ /app/`, `COPY * ./`.
+bool copies_whole_context(const CopyCommand& copy) {
+  if (copy.from) return false;
+  return std::ranges::any_of(copy.files.sources, [](const Word& source) {
+    return source.value == "." || source.value == "./" || source.value == "*" || source.value == "./*";
+  });
 }
 
 } // namespace
 
 void check_runs(const LintContext& context) {
   for (const Stage& stage : context.build.stages) {
+    const CopyCommand* whole_context = nullptr;
     for (const Step& step : stage.steps) {
       if (step.onbuild_trigger) continue;
-      if (const auto* run = std::get_if<RunCommand>(&step.command)) check_run(context, step, *run);
+      if (const auto* copy = std::get_if<CopyCommand>(&step.command); copy && copies_whole_context(*copy)) {
+        if (whole_context == nullptr) whole_context = copy;
+      } else if (const auto* run = std::get_if<RunCommand>(&step.command)) {
+        const RunView view = check_run(context, step, *run);
+        if (whole_context != nullptr && installs_dependencies(view)) {
+          context.report("copy-all-before-install", whole_context->where,
+                         fmt::format("the whole context is copied before the dependency install on line {}: every "
+                                     "source change installs the dependencies again",
+                                     run->where.begin.line));
+          whole_context = nullptr; // one finding per COPY
+        }
+      }
     }
   }
 }

@@ -4,6 +4,7 @@
 
 #include "frontend/ast.hpp"
 #include "frontend/instructions.hpp"
+#include "planner/lint/lint.hpp"
 #include "support/diagnostic.hpp"
 
 #include <string>
@@ -16,6 +17,7 @@ struct LintContext {
   const frontend::Document& document;
   const frontend::Build& build;
   std::vector<support::Diagnostic>& findings;
+  const LintOptions& options;
 
   // Adds a finding of `rule` (an id of rules.hpp) with the rule's severity
   // and fix; `message` empty = the rule's summary.
@@ -28,8 +30,15 @@ void check_stages(const LintContext& context);
 // BuildKit's build checks that need only the syntax tree (check_buildkit.cpp).
 void check_buildkit(const LintContext& context);
 
+// BuildKit's checks on FROM, ARG and EXPOSE (check_buildkit_from.cpp).
+void check_buildkit_from(const LintContext& context);
+
 // Rules on the shell commands of RUN (check_run.cpp).
 void check_runs(const LintContext& context);
+
+// Base images, COPY --from and RUN --mount from= images outside the trusted
+// registries (check_registry.cpp); does nothing when none are configured.
+void check_registries(const LintContext& context);
 
 // True when all letters of `text` are lower-case / upper-case.
 bool is_lower(std::string_view text);

@@ -50,10 +50,12 @@ std::vector<support::Diagnostic> lint(const support::SourceFile& file, const Lin
   const frontend::Build build = frontend::analyze(document, options.build, sink);
   std::vector<support::Diagnostic> findings;
   add_frontend_findings(sink, findings);
-  const LintContext context{document, build, findings};
+  const LintContext context{document, build, findings, options};
   check_buildkit(context);
+  check_buildkit_from(context);
   check_stages(context);
   check_runs(context);
+  check_registries(context);
   apply_suppressions(document, options, findings);
   std::ranges::stable_sort(findings, [](const support::Diagnostic& a, const support::Diagnostic& b) {
     return std::tie(a.where.begin.line, a.where.begin.column) < std::tie(b.where.begin.line, b.where.begin.column);

@@ -26,6 +26,7 @@ struct Rule {
   bool neutralised_by_build = false;         // `distill build` already makes the result reproducible
   bool migrate_fixes = false;                // `distill migrate` rewrites it
   bool buildkit = false;                     // one of BuildKit's build checks (`# check=skip=` applies)
+  bool experimental = false;                 // off unless `# check=experimental=<id>|all` (as in BuildKit)
 };
 
 // Every rule, in documentation order.

@@ -35,6 +35,7 @@ bool matches_any(const support::Diagnostic& finding, const std::vector<std::stri
 
 struct CheckDirective {
   std::vector<std::string> skip;
+  std::vector<std::string> experimental; // experimental rules turned on ("all" = every one)
   bool skip_all = false;
   bool error = false;
 };
@@ -53,6 +54,8 @@ CheckDirective read_check(const frontend::Document& document) {
           if (id == "all") check.skip_all = true;
           check.skip.push_back(std::move(id));
         }
+      } else if (part.starts_with("experimental=")) {
+        for (std::string& id : split_ids(part.substr(13))) check.experimental.push_back(std::move(id));
       } else if (part == "error=true") {
         check.error = true;
       }
@@ -122,7 +125,12 @@ void apply_suppressions(const frontend::Document& document, const LintOptions& o
     if (finding.kind == "parse-error" && finding.severity == support::Severity::error) return false;
     if (matches_any(finding, options.ignored)) return true;
     const Rule* rule = find_rule(finding.kind);
-    if (rule != nullptr && rule->buildkit && (check.skip_all || matches_any(finding, check.skip))) return true;
+    // As in BuildKit, experimental wins over skip: an enabled experimental rule is kept.
+    if (rule != nullptr && rule->experimental) {
+      const bool enabled = std::ranges::find(check.experimental, "all") != check.experimental.end() ||
+                           matches_any(finding, check.experimental);
+      if (!enabled) return true;
+    } else if (rule != nullptr && rule->buildkit && (check.skip_all || matches_any(finding, check.skip))) return true;
     if (!options.pragmas) return false;
     if (matches_any(finding, global)) return true;
     return finding.where.known() && matches_any(finding, inline_ids(document, finding.where.begin.line));

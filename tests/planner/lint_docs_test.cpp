@@ -1,6 +1,7 @@
 // The examples of docs/lint-rules.md are tests: under each `### rule`
 // heading, the ```dockerfile bad block must trip the rule and the
-// ```dockerfile good block must not.
+// ```dockerfile good block must not. A block header may name options:
+// "```dockerfile bad trusted=registry.example.com" (a trusted registry).
 
 #include "planner/lint/lint.hpp"
 #include "planner/lint/rules.hpp"
@@ -16,8 +17,8 @@
 namespace distill::planner::lint {
 namespace {
 
-bool catches(const std::string& rule, const std::string& text) {
-  const auto findings = lint(support::SourceFile{"Dockerfile", text}, {});
+bool catches(const std::string& rule, const std::string& text, const LintOptions& options) {
+  const auto findings = lint(support::SourceFile{"Dockerfile", text}, options);
   return std::ranges::any_of(findings, [&](const support::Diagnostic& d) { return d.kind == rule; });
 }
 
@@ -28,12 +29,13 @@ TEST(LintDocs, EveryRuleIsDocumentedWithExamplesThatHold) {
   std::string rule;
   std::string block;
   std::string kind; // "bad" / "good" while inside a block
+  LintOptions options;
   std::set<std::string> documented;
   int examples = 0;
   while (std::getline(in, line)) {
     if (!kind.empty()) {
       if (line == "```") {
-        EXPECT_EQ(catches(rule, block), kind == "bad") << rule << " " << kind << " example:\n" << block;
+        EXPECT_EQ(catches(rule, block, options), kind == "bad") << rule << " " << kind << " example:\n" << block;
         ++examples;
         kind.clear();
         block.clear();
@@ -43,8 +45,14 @@ TEST(LintDocs, EveryRuleIsDocumentedWithExamplesThatHold) {
     } else if (line.starts_with("### ")) {
       rule = line.substr(4);
       documented.insert(rule);
-    } else if (line == "```dockerfile bad" || line == "```dockerfile good") {
-      kind = line.substr(14);
+    } else if (line.starts_with("```dockerfile bad") || line.starts_with("```dockerfile good")) {
+      std::istringstream header(line.substr(14));
+      header >> kind;
+      options = {};
+      for (std::string option; header >> option;) {
+        if (option.starts_with("trusted=")) options.trusted_registries.push_back(option.substr(8));
+        else ADD_FAILURE() << "unknown option in block header: " << line;
+      }
     }
   }
   for (const Rule& r : rules()) EXPECT_TRUE(documented.contains(std::string(r.id))) << r.id << " is not documented";

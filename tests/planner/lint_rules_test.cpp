@@ -18,8 +18,8 @@ std::vector<support::Diagnostic> run_lint(const std::string& text, const LintOpt
   return lint(support::SourceFile{"Dockerfile", text}, options);
 }
 
-bool catches(const std::string& rule, const std::string& text) {
-  const auto findings = run_lint(text);
+bool catches(const std::string& rule, const std::string& text, const LintOptions& options = {}) {
+  const auto findings = run_lint(text, options);
   return std::ranges::any_of(findings, [&](const support::Diagnostic& d) { return d.kind == rule; });
 }
 
@@ -27,6 +27,7 @@ struct Case {
   std::string rule;
   std::string bad;
   std::string good;
+  std::vector<std::string> trusted = {}; // trusted registries (untrusted-registry is off without them)
 };
 
 // Base for good cases that should not trip unrelated rules.
@@ -78,14 +79,71 @@ const std::vector<Case>& cases() {
       {"ExposeProtoCasing", k_from + "EXPOSE 80/TCP\n", k_from + "EXPOSE 80/tcp\n"},
       {"NoEmptyContinuation", k_from + "RUN echo a \\\n\n  b\n", k_from + "RUN echo a \\\n# comment\n  b\n"},
       {"parse-error", k_from + "RUNN true\n", k_from + "RUN true\n"},
+      {"download-no-checksum", k_from + "RUN curl -fsSLo /tmp/x.tgz https://example.com/x.tgz && tar -xzf /tmp/x.tgz\n",
+       k_from + "RUN curl -fsSLo /tmp/x.tgz https://example.com/x.tgz \\\n && echo \"" + std::string(64, 'a') +
+           "  /tmp/x.tgz\" | sha256sum -c - && tar -xzf /tmp/x.tgz\n"},
+      {"download-no-checksum", k_from + "RUN wget -qO- https://example.com/x.tgz | tar -xz\n",
+       k_from + "RUN curl -fsSL https://example.com/install.sh | sh\n"},
+      {"download-no-checksum", k_from + "RUN curl -fsSLO \"$NODE_URL\"\n",
+       k_from + "RUN curl -fsSLO https://example.com/x.tgz https://example.com/x.tgz.asc && gpgv --keyring k.gpg x.tgz.asc x.tgz\n"},
+      {"git-clone-unpinned", k_from + "RUN git clone --depth 1 https://example.com/repo.git /src\n",
+       k_from + "RUN git clone https://example.com/repo.git /src && git -C /src checkout 0123456789abcdef0123456789abcdef01234567\n"},
+      {"git-clone-unpinned", k_from + "RUN git clone -b main https://example.com/repo.git\n",
+       k_from + "RUN git clone --branch v1.2.3 --depth 1 https://example.com/repo.git\n"},
+      {"time-or-random-value", k_from + "RUN date > /build-date\n", k_from + "RUN date && date -d @0 > /epoch\n"},
+      {"time-or-random-value", k_from + "RUN echo \"$RANDOM\" > /seed\n", k_from + "RUN echo \"$HOME\" > /home-dir\n"},
+      {"time-or-random-value", k_from + "RUN uuidgen > /etc/machine-id\n", k_from + "RUN uuidgen\n"},
+      {"time-or-random-value", k_from + "RUN tmp=\"$(mktemp -d)\" && cd \"$tmp\" && make\n",
+       k_from + "RUN tmp=\"$(mktemp -d)\" && cd \"$tmp\" && make && rm -rf \"$tmp\"\n"},
+      {"copy-all-before-install", k_from + "WORKDIR /app\nCOPY . .\nRUN npm ci\n",
+       k_from + "WORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n"},
+      {"copy-all-before-install", k_from + "WORKDIR /app\nCOPY . /app\nRUN pip install -r requirements.txt\n",
+       k_from + "WORKDIR /app\nCOPY . /app\nRUN pip install .\n"},
+      {"pip-cache-left", k_from + "RUN pip install requests==2.31.0\n",
+       k_from + "RUN pip install --no-cache-dir requests==2.31.0\n"},
+      {"pip-cache-left", k_from + "RUN python3 -m pip install requests==2.31.0\n",
+       k_from + "ENV PIP_NO_CACHE_DIR=1\nRUN python3 -m pip install requests==2.31.0\n"},
+      {"pip-cache-left", k_from + "RUN pip3 install -r requirements.txt\n",
+       k_from + "RUN --mount=type=cache,target=/root/.cache/pip pip3 install -r requirements.txt\n"},
+      {"apk-cache-left", k_from + "RUN apk add curl=8.5.0-r0\n", k_from + "RUN apk add --no-cache curl=8.5.0-r0\n"},
+      {"apk-cache-left", k_from + "RUN apk update && apk add curl=8.5.0-r0\n",
+       k_from + "RUN --mount=type=cache,target=/var/cache/apk apk add curl=8.5.0-r0\n"},
+      {"npm-cache-left", k_from + "RUN npm ci\n", k_from + "RUN npm ci && npm cache clean --force\n"},
+      {"yarn-cache-left", k_from + "RUN yarn install --frozen-lockfile\n",
+       k_from + "RUN yarn install --frozen-lockfile && yarn cache clean\n"},
+      {"yum-cache-left", k_from + "RUN yum install -y httpd-2.4.6\n", k_from + "RUN yum install -y httpd-2.4.6 && yum clean all\n"},
+      {"dnf-cache-left", k_from + "RUN microdnf install -y httpd-2.4.6\n",
+       k_from + "RUN dnf install -y httpd-2.4.6 && dnf clean all\n"},
+      {"zypper-cache-left", k_from + "RUN zypper install -y curl-8.0\n",
+       k_from + "RUN zypper install -y curl-8.0 && zypper clean -a\n"},
+      {"untrusted-registry", "FROM other.example.org/debian:bookworm\n", "FROM registry.example.com/debian:bookworm\n",
+       {"registry.example.com"}},
+      {"untrusted-registry", k_from + "COPY --from=other.example.org/tools:1 /bin/x /bin/x\n",
+       "FROM mirror.example.com/debian:bookworm\nCOPY --from=registry.example.com/tools:1 /bin/x /bin/x\n",
+       {"*.example.com"}},
+      {"UndefinedArgInFrom", "FROM debian:${VERSION}\n", "ARG VERSION=bookworm\nFROM debian:${VERSION}\n"},
+      {"UndefinedArgInFrom", "FROM --platform=$BUILDPLATFROM debian:bookworm\n",
+       "FROM --platform=$BUILDPLATFORM debian:bookworm\n"},
+      {"InvalidDefaultArgInFrom", "ARG VERSION\nFROM debian:${VERSION}\n", "ARG VERSION\nFROM debian:${VERSION:-bookworm}\n"},
+      {"InvalidDefaultArgInFrom", "ARG IMAGE\nFROM ${IMAGE}\n", "ARG SUFFIX\nFROM debian${SUFFIX}\n"},
+      {"RedundantTargetPlatform", "FROM --platform=$TARGETPLATFORM debian:bookworm\n",
+       "FROM --platform=$BUILDPLATFORM debian:bookworm\n"},
+      {"FromPlatformFlagConstDisallowed", "FROM --platform=linux/amd64 debian:bookworm AS build\n",
+       "FROM --platform=linux/amd64 debian:bookworm AS build-amd64\n"},
+      {"ExposeInvalidFormat", k_from + "EXPOSE 8080:80\n", k_from + "EXPOSE 80\n"},
+      {"InvalidDefinitionDescription",
+       "# check=experimental=InvalidDefinitionDescription\n\n# the compiler stage\nFROM debian:bookworm AS build\n",
+       "# check=experimental=InvalidDefinitionDescription\n\n# build compiles the program\nFROM debian:bookworm AS build\n"},
   };
   return k_cases;
 }
 
 TEST(LintRules, EachRuleCatchesItsBadCaseAndNotItsGoodCase) {
   for (const Case& c : cases()) {
-    EXPECT_TRUE(catches(c.rule, c.bad)) << c.rule << " should catch:\n" << c.bad;
-    EXPECT_FALSE(catches(c.rule, c.good)) << c.rule << " should not catch:\n" << c.good;
+    LintOptions options;
+    options.trusted_registries = c.trusted;
+    EXPECT_TRUE(catches(c.rule, c.bad, options)) << c.rule << " should catch:\n" << c.bad;
+    EXPECT_FALSE(catches(c.rule, c.good, options)) << c.rule << " should not catch:\n" << c.good;
   }
 }
 
@@ -125,6 +183,40 @@ TEST(LintRules, RangesPointAtTheOffendingText) {
   ASSERT_NE(latest, tag.end());
   EXPECT_EQ(latest->where.begin.column, 7);
   EXPECT_EQ(latest->where.end.column, 20);
+}
+
+TEST(LintRules, NewRulesPointAtTheCommand) {
+  const auto findings = run_lint(k_from + "RUN set -e; \\\n    git clone https://example.com/r.git /r && \\\n    date > /when\n");
+  const auto clone = std::ranges::find_if(findings, [](const auto& d) { return d.kind == "git-clone-unpinned"; });
+  ASSERT_NE(clone, findings.end());
+  EXPECT_EQ(clone->where.begin.line, 3);
+  EXPECT_EQ(clone->where.begin.column, 5);
+  EXPECT_EQ(clone->where.end.column, 43);
+  const auto date = std::ranges::find_if(findings, [](const auto& d) { return d.kind == "time-or-random-value"; });
+  ASSERT_NE(date, findings.end());
+  EXPECT_EQ(date->where.begin.line, 4);
+  EXPECT_EQ(date->where.begin.column, 5);
+}
+
+TEST(LintRules, UntrustedRegistryUsesTheDefaultRegistryForShortNames) {
+  LintOptions options;
+  options.default_registry = "hub.example.com";
+  options.trusted_registries = {"registry.example.com"};
+  EXPECT_TRUE(catches("untrusted-registry", "FROM debian:bookworm\n", options));
+  options.trusted_registries.push_back("HUB.example.com");
+  EXPECT_FALSE(catches("untrusted-registry", "FROM debian:bookworm\n", options));
+  // A stage, scratch and an image named through an ARG are not checked.
+  LintOptions only_one;
+  only_one.trusted_registries = {"registry.example.com"};
+  EXPECT_FALSE(catches("untrusted-registry", "ARG IMG\nFROM registry.example.com/a:1 AS a\nFROM a\nFROM scratch\nFROM ${IMG}\n",
+                       only_one));
+  EXPECT_FALSE(catches("untrusted-registry", "FROM other.example.org/debian:bookworm\n"));
+}
+
+TEST(LintRules, ExperimentalRulesAreOffByDefault) {
+  EXPECT_FALSE(catches("InvalidDefinitionDescription", "# the compiler stage\nFROM debian:bookworm AS build\n"));
+  EXPECT_TRUE(catches("InvalidDefinitionDescription",
+                      "# check=experimental=all\n\n# the compiler stage\nFROM debian:bookworm AS build\n"));
 }
 
 TEST(LintRules, HeredocRunScriptsAreLinted) {
