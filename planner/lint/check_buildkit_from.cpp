@@ -38,9 +38,9 @@ std::string lower_case(std::string_view text) {
 
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
-// The variables a FROM word refers to ($X, ${X}, ${X:-d}); `escape` before `$` quotes it.
-// (The lexer reports only unmatched names after expansion, which hides a name
-// used inside another's default.)
+// The variables a FROM word refers to ($X, ${X}, ${X:-d}); `escape` before `$`
+// quotes it. Read from the text rather than from an expansion, which never
+// looks up a name inside a default that is not taken (${A:-$B}).
 std::vector<VariableUse> variables_in(std::string_view text, char escape) {
   std::vector<VariableUse> out;
   for (std::size_t i = 0; i < text.size(); ++i) {
