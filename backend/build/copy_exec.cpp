@@ -1,5 +1,6 @@
 #include "backend/build/copy_exec.hpp"
 
+#include "backend/build/url_source.hpp"
 #include "backend/build/user_db.hpp"
 #include "backend/layer/layer_reader.hpp"
 
@@ -165,6 +166,15 @@ support::Result<fs::Entry> context_entry(const stdfs::path& file, std::int64_t e
   return entry;
 }
 
+// One downloaded file as a source.
+support::Result<std::vector<Item>> items_from_context_file(const stdfs::path& file, std::int64_t epoch) {
+  auto entry = context_entry(file, epoch);
+  if (!entry) {
+    return std::unexpected(entry.error());
+  }
+  return std::vector<Item>{{"", *entry}};
+}
+
 support::Result<std::vector<Item>> items_from_context(const std::string& source, const CopyInputs& in,
                                                       std::int64_t epoch) {
   std::vector<Item> items;
@@ -292,8 +302,28 @@ support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs
                        {{"", fs::make_file(fs::Content::from_bytes(inline_file.content), 0644, in.epoch)}}});
   }
   for (const auto& pattern : op.sources) {
-    if (pattern.starts_with("http://") || pattern.starts_with("https://") || pattern.starts_with("git@")) {
-      return support::fail("ADD of a URL ({}) is not supported yet", pattern);
+    if (pattern.starts_with("git@") || pattern.ends_with(".git") || pattern.starts_with("git://")) {
+      return support::fail("ADD of a git repository ({}) is not supported yet", pattern);
+    }
+    if (pattern.starts_with("http://") || pattern.starts_with("https://")) {
+      if (!op.add) {
+        return support::fail("COPY cannot take a URL ({}): use ADD", pattern);
+      }
+      if (!in.download) {
+        return support::fail("ADD {}: downloads are not available here", pattern);
+      }
+      auto file = in.download(pattern, op.checksum);
+      if (!file) {
+        return std::unexpected(file.error());
+      }
+      auto items = items_from_context_file(*file, in.epoch);
+      if (!items) {
+        return std::unexpected(items.error());
+      }
+      // Downloads are private files, as in docker build (mode 0600).
+      items->front().entry.mode = 0600;
+      sources.push_back({url_file_name(pattern), std::move(*items)});
+      continue;
     }
     if (in.from_rootfs != nullptr) {
       auto items = items_from_tree(pattern, *in.from_rootfs, in.epoch);

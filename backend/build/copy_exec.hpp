@@ -8,6 +8,7 @@
 #include "support/error.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct CopyInputs {
   const fs::Tree* from_rootfs = nullptr;             // --from=STAGE: that stage's rootfs
   const fs::Tree* rootfs = nullptr;                  // the stage being built (dest side)
   std::int64_t epoch = 0;                            // SOURCE_DATE_EPOCH: mtimes are clamped to it
+  // ADD <url>: the downloaded file for (url, --checksum); unset = URLs fail.
+  std::function<support::Result<std::filesystem::path>(const std::string&, const std::string&)> download;
 };
 
 // Builds the layer that `op` adds. Fails like BuildKit when a source is

@@ -3,6 +3,7 @@
 #include "backend/build/copy_exec.hpp"
 #include "backend/build/file_op_exec.hpp"
 #include "backend/build/package_exec.hpp"
+#include "backend/build/url_source.hpp"
 #include "backend/layer/layer_reader.hpp"
 #include "backend/layer/layer_writer.hpp"
 #include "backend/oci/json.hpp"
@@ -406,6 +407,15 @@ private:
     CopyInputs inputs;
     inputs.rootfs = &m_built.rootfs;
     inputs.epoch = m_in.epoch;
+    inputs.download = [this](const std::string& url, const std::string& checksum)
+        -> support::Result<std::filesystem::path> {
+      auto cache = fetch::Cache::open(m_in.options->cache_dir, m_in.options->offline);
+      if (!cache) {
+        return std::unexpected(cache.error());
+      }
+      m_in.log(fmt::format("download {}", url));
+      return fetch_url_source(url, checksum, *cache);
+    };
     if (op.from_stage >= 0) {
       auto it = m_done.find(op.from_stage);
       if (it == m_done.end()) {
