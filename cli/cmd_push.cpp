@@ -70,8 +70,13 @@ int run_push(const Args& args) {
     return 2;
   }
   const std::filesystem::path layout = store.empty() ? backend::build::default_store_dir() : std::filesystem::path(store);
-  const auto tag = store_tag(positional_args[0]);
+  // The tag as written first (a store made by other tools), then as distill build -t names it.
+  auto tag = positional_args[0];
   auto manifest = backend::oci::resolve_tag(layout, tag);
+  if (!manifest && store_tag(tag) != tag) {
+    tag = store_tag(tag);
+    manifest = backend::oci::resolve_tag(layout, tag);
+  }
   if (!manifest) {
     fmt::print(stderr, "distill push: error: {} is not in the local store {}: {}\n(build it with distill build -t {})\n",
                tag, layout.string(), manifest.error().message, positional_args[0]);
