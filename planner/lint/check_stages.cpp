@@ -71,15 +71,6 @@ void check_final_user(const LintContext& context) {
   context.findings.back().severity = support::Severity::info;
 }
 
-bool is_url(std::string_view source) {
-  return source.starts_with("http://") || source.starts_with("https://");
-}
-
-bool is_git(std::string_view source) {
-  return source.starts_with("git@") || source.starts_with("git://") || source.ends_with(".git") ||
-         source.find(".git#") != std::string_view::npos;
-}
-
 bool is_archive(std::string_view source) {
   static constexpr std::array<std::string_view, 12> k_suffixes = {
       ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".gz", ".bz2", ".xz"};
@@ -149,6 +140,15 @@ void check_command(const LintContext& context, const Command& command) {
 }
 
 } // namespace
+
+bool is_url(std::string_view source) {
+  return source.starts_with("http://") || source.starts_with("https://");
+}
+
+bool is_git(std::string_view source) {
+  return source.starts_with("git@") || source.starts_with("git://") || source.ends_with(".git") ||
+         source.find(".git#") != std::string_view::npos;
+}
 
 void check_stages(const LintContext& context) {
   for (const ArgCommand& arg : context.build.global_arg_commands) check_args(context, arg);

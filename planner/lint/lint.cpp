@@ -53,6 +53,8 @@ std::vector<support::Diagnostic> lint(const support::SourceFile& file, const Lin
   const LintContext context{document, build, findings, options};
   check_buildkit(context);
   check_buildkit_from(context);
+  check_undefined_vars(context);
+  check_copy_ignored(context);
   check_stages(context);
   check_runs(context);
   check_registries(context);

@@ -5,10 +5,12 @@
 // analyze), runs every rule of rules.hpp and applies the suppressions
 // (`# distill ignore=`, `# hadolint ignore=`, `# check=skip=`, options).
 
+#include "frontend/dockerignore.hpp"
 #include "frontend/instructions.hpp"
 #include "support/diagnostic.hpp"
 #include "support/source.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,7 @@ struct LintOptions {
   std::vector<std::string> trusted_registries;                       // non-empty: untrusted-registry is on (* wildcards)
   std::string default_registry;                                      // the registry of `FROM name` without a host
   frontend::BuildOptions build;                                      // --build-arg, --target
+  std::optional<frontend::IgnoreMatcher> context_ignore;             // the build context's .dockerignore; nullopt: none
 };
 
 // The findings for `file`, sorted by position. Each is a Diagnostic whose

@@ -1,7 +1,8 @@
 // The examples of docs/lint-rules.md are tests: under each `### rule`
 // heading, the ```dockerfile bad block must trip the rule and the
 // ```dockerfile good block must not. A block header may name options:
-// "```dockerfile bad trusted=registry.example.com" (a trusted registry).
+// "```dockerfile bad trusted=registry.example.com" (a trusted registry),
+// "```dockerfile bad dockerignore=a,b" (the context's .dockerignore patterns).
 
 #include "planner/lint/lint.hpp"
 #include "planner/lint/rules.hpp"
@@ -13,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace distill::planner::lint {
 namespace {
@@ -50,8 +52,18 @@ TEST(LintDocs, EveryRuleIsDocumentedWithExamplesThatHold) {
       header >> kind;
       options = {};
       for (std::string option; header >> option;) {
-        if (option.starts_with("trusted=")) options.trusted_registries.push_back(option.substr(8));
-        else ADD_FAILURE() << "unknown option in block header: " << line;
+        if (option.starts_with("trusted=")) {
+          options.trusted_registries.push_back(option.substr(8));
+        } else if (option.starts_with("dockerignore=")) {
+          std::vector<std::string> patterns;
+          std::istringstream list(option.substr(13));
+          for (std::string pattern; std::getline(list, pattern, ',');) patterns.push_back(pattern);
+          auto matcher = frontend::make_ignore_matcher(patterns);
+          if (matcher) options.context_ignore = std::move(*matcher);
+          else ADD_FAILURE() << matcher.error().message;
+        } else {
+          ADD_FAILURE() << "unknown option in block header: " << line;
+        }
       }
     }
   }

@@ -28,6 +28,7 @@ struct Case {
   std::string bad;
   std::string good;
   std::vector<std::string> trusted = {}; // trusted registries (untrusted-registry is off without them)
+  std::vector<std::string> dockerignore = {}; // the build context's .dockerignore patterns (none: no file)
 };
 
 // Base for good cases that should not trip unrelated rules.
@@ -131,6 +132,19 @@ const std::vector<Case>& cases() {
       {"FromPlatformFlagConstDisallowed", "FROM --platform=linux/amd64 debian:bookworm AS build\n",
        "FROM --platform=linux/amd64 debian:bookworm AS build-amd64\n"},
       {"ExposeInvalidFormat", k_from + "EXPOSE 8080:80\n", k_from + "EXPOSE 80\n"},
+      {"UndefinedVar", k_from + "ARG VERSION=1\nCOPY app-$VERSON.tar /opt/\n",
+       k_from + "ARG VERSION=1\nCOPY app-$VERSION.tar /opt/\n"},
+      {"UndefinedVar", "FROM scratch\nWORKDIR $HOME/app\n", "FROM scratch\nENV HOME=/root\nWORKDIR $HOME/app\n"},
+      {"UndefinedVar", "ARG VERSION=1\n" + k_from + "LABEL version=$VERSION\n",
+       "ARG VERSION=1\n" + k_from + "ARG VERSION\nLABEL version=$VERSION\n"},
+      {"UndefinedVar", k_from + "ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH\n",
+       k_from + "ENV LD_LIBRARY_PATH=/opt/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\nRUN echo $UNSET_IN_SHELL\n"},
+      {"UndefinedVar", "FROM python:3.12 AS base\nENV APP_HOME=/app\nFROM base\nWORKDIR $APP_HOMME\n",
+       "FROM python:3.12\nENV PYTHONPATH=/app:$PYTHONPATH\nENV PATH=$GOPATH/bin:$PATH\n"},
+      {"CopyIgnoredFile", k_from + "COPY node_modules /app/node_modules\n", k_from + "COPY src /app/src\n", {},
+       {"node_modules", "*.log"}},
+      {"CopyIgnoredFile", k_from + "ADD ./logs/../debug.log /tmp/\n",
+       k_from + "COPY --from=build /debug.log /tmp/\nADD https://example.com/debug.log /tmp/\n", {}, {"*.log"}},
       {"InvalidDefinitionDescription",
        "# check=experimental=InvalidDefinitionDescription\n\n# the compiler stage\nFROM debian:bookworm AS build\n",
        "# check=experimental=InvalidDefinitionDescription\n\n# build compiles the program\nFROM debian:bookworm AS build\n"},
@@ -142,6 +156,11 @@ TEST(LintRules, EachRuleCatchesItsBadCaseAndNotItsGoodCase) {
   for (const Case& c : cases()) {
     LintOptions options;
     options.trusted_registries = c.trusted;
+    if (!c.dockerignore.empty()) {
+      auto matcher = frontend::make_ignore_matcher(c.dockerignore);
+      ASSERT_TRUE(matcher) << matcher.error().message;
+      options.context_ignore = std::move(*matcher);
+    }
     EXPECT_TRUE(catches(c.rule, c.bad, options)) << c.rule << " should catch:\n" << c.bad;
     EXPECT_FALSE(catches(c.rule, c.good, options)) << c.rule << " should not catch:\n" << c.good;
   }
@@ -217,6 +236,77 @@ TEST(LintRules, ExperimentalRulesAreOffByDefault) {
   EXPECT_FALSE(catches("InvalidDefinitionDescription", "# the compiler stage\nFROM debian:bookworm AS build\n"));
   EXPECT_TRUE(catches("InvalidDefinitionDescription",
                       "# check=experimental=all\n\n# the compiler stage\nFROM debian:bookworm AS build\n"));
+}
+
+LintOptions with_ignore(const std::vector<std::string>& patterns) {
+  LintOptions options;
+  auto matcher = frontend::make_ignore_matcher(patterns);
+  if (matcher) options.context_ignore = std::move(*matcher);
+  return options;
+}
+
+const support::Diagnostic* first_of(const std::vector<support::Diagnostic>& findings, std::string_view rule) {
+  const auto it = std::ranges::find_if(findings, [&](const auto& d) { return d.kind == rule; });
+  return it == findings.end() ? nullptr : &*it;
+}
+
+TEST(LintRules, UndefinedVarPointsAtTheWordWithBuildKitsMessage) {
+  const auto findings = run_lint(k_from + "ARG VERSION=1\nCOPY  app-${VERSON}.tar /opt/\n");
+  const auto* found = first_of(findings, "UndefinedVar");
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->message, "Usage of undefined variable '$VERSON' (did you mean $VERSION?)");
+  EXPECT_EQ(found->where.begin.line, 3);
+  EXPECT_EQ(found->where.begin.column, 7);
+  EXPECT_EQ(found->where.end.column, 24);
+  EXPECT_EQ(found->severity, support::Severity::warning);
+  const auto plain = run_lint("FROM alpine:3.20\nUSER $APP_USER\n");
+  ASSERT_NE(first_of(plain, "UndefinedVar"), nullptr);
+  EXPECT_EQ(first_of(plain, "UndefinedVar")->message, "Usage of undefined variable '$APP_USER'");
+}
+
+TEST(LintRules, UndefinedVarFollowsBuildKitsScopes) {
+  // An ARG without a value is declared; ENV and ARG of a base stage carry over; one ENV sees the values before it.
+  EXPECT_FALSE(catches("UndefinedVar", k_from + "ARG TOKEN\nLABEL t=$TOKEN\n"));
+  EXPECT_FALSE(catches("UndefinedVar", k_from + "AS base\nENV A=1\nARG B=2\nFROM base\nLABEL a=$A b=$B\n"));
+  EXPECT_TRUE(catches("UndefinedVar", k_from + "ENV A=1 B=$A\n"));
+  EXPECT_FALSE(catches("UndefinedVar", k_from + "ENV A=1\nENV B=$A\n"));
+  // Within one ARG, a default sees the names declared before it.
+  EXPECT_FALSE(catches("UndefinedVar", k_from + "ARG A=1 B=$A\n"));
+  // Not the shell's variables, not a name used with a fallback, not an escaped dollar; the
+  // fallback itself is expanded (as BuildKit's lexer does) and checked.
+  EXPECT_FALSE(catches("UndefinedVar", k_from + "RUN echo $HOME\nCMD echo $PORT\n"));
+  EXPECT_FALSE(catches("UndefinedVar", k_from + "LABEL x=${UNSET:-1} y=${UNSET2+1}\n"));
+  EXPECT_TRUE(catches("UndefinedVar", k_from + "LABEL x=${UNSET:-1} y=$UNSET\n"));
+  EXPECT_TRUE(catches("UndefinedVar", k_from + "ARG A=1\nLABEL x=${A:-$UNSET}\n"));
+  EXPECT_FALSE(catches("UndefinedVar", k_from + "LABEL x=\\$UNSET\n"));
+  // Mount options are expanded by BuildKit.
+  EXPECT_TRUE(catches("UndefinedVar", k_from + "RUN --mount=type=cache,target=$CACHE_DIR true\n"));
+  // Images that set their own ENV: only probable typos of the Dockerfile's names.
+  EXPECT_FALSE(catches("UndefinedVar", "FROM golang:1.22\nENV PATH=$GOPATH/bin:$PATH\n"));
+  EXPECT_FALSE(catches("UndefinedVar", "FROM registry.example.com/debian:12\nWORKDIR $HOME\n"));
+  EXPECT_TRUE(catches("UndefinedVar", "FROM node:20\nARG APP_DIR=/app\nWORKDIR $APP_DIRR\n"));
+  EXPECT_TRUE(catches("UndefinedVar", "FROM library/ubuntu:24.04\nWORKDIR $HOME\n"));
+}
+
+TEST(LintRules, CopyIgnoredFileAsBuildKit) {
+  const auto findings = run_lint(k_from + "COPY src ./build/../node_modules /app/\n", with_ignore({"node_modules"}));
+  const auto* found = first_of(findings, "CopyIgnoredFile");
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->message, "Attempting to Copy file \"node_modules\" that is excluded by .dockerignore");
+  EXPECT_EQ(found->where.begin.line, 2);
+  EXPECT_EQ(found->where.begin.column, 10);
+  EXPECT_EQ(found->where.end.column, 33);
+  // A file inside an ignored folder; ADD says Add; a variable is expanded first.
+  const auto add = run_lint(k_from + "ARG F=cache/x\nADD $F /x\n", with_ignore({"cache"}));
+  ASSERT_NE(first_of(add, "CopyIgnoredFile"), nullptr);
+  EXPECT_EQ(first_of(add, "CopyIgnoredFile")->message, "Attempting to Add file \"cache/x\" that is excluded by .dockerignore");
+  // No check with `!` exceptions, without an ignore file, or for heredocs.
+  EXPECT_FALSE(catches("CopyIgnoredFile", k_from + "COPY secrets/key.pem /etc/\n", with_ignore({"secrets", "!secrets/key.pem"})));
+  EXPECT_FALSE(catches("CopyIgnoredFile", k_from + "COPY node_modules /app/\n"));
+  EXPECT_FALSE(catches("CopyIgnoredFile", k_from + "COPY <<EOF /app/x.log\nhi\nEOF\n", with_ignore({"*.log"})));
+  // `.` is excluded only by an ignore file that excludes everything.
+  EXPECT_FALSE(catches("CopyIgnoredFile", k_from + "COPY . /app\n", with_ignore({"*.log", "node_modules"})));
+  EXPECT_TRUE(catches("CopyIgnoredFile", k_from + "COPY . /app\n", with_ignore({"**"})));
 }
 
 TEST(LintRules, HeredocRunScriptsAreLinted) {
