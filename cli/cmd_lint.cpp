@@ -1,12 +1,13 @@
 // distill lint [--format tty|json|sarif|checkstyle|gnu] [--config F] [--failure-threshold error|warning|info|style|none]
 //              [--ignore ID]... [--error|--warning|--info|--style ID]... [--trusted-registry R]...
-//              [--build-arg K=V]... [--target S] FILE... | -
+//              [--build-arg K=V]... [--target S] [--context DIR] FILE... | -
 
 #include "cli/build_args.hpp"
 #include "backend/registry/reference.hpp"
 #include "cli/commands.hpp"
 #include "cli/lint_config.hpp"
 #include "cli/lint_printers.hpp"
+#include "frontend/dockerignore.hpp"
 #include "planner/lint/lint.hpp"
 #include "support/atomic_file.hpp"
 
@@ -34,7 +35,7 @@ constexpr const char* k_usage =
     "usage: distill lint [--format tty|json|sarif|checkstyle|gnu] [--config F]\n"
     "                    [--failure-threshold error|warning|info|style|none] [--ignore ID]...\n"
     "                    [--error|--warning|--info|--style ID]... [--trusted-registry R]...\n"
-    "                    [--build-arg K=V]... [--target S] FILE... | -";
+    "                    [--build-arg K=V]... [--target S] [--context DIR] FILE... | -";
 
 struct LintCommandOptions {
   std::vector<std::string> files;
@@ -42,6 +43,7 @@ struct LintCommandOptions {
   std::optional<support::Severity> threshold = support::Severity::info; // nullopt: never fail
   std::optional<std::string> threshold_name;                            // from the command line
   std::optional<std::string> config;                                    // --config
+  std::optional<std::filesystem::path> context;                         // --context; default: each file's folder
   planner::lint::LintOptions lint;
   bool colour = false;
 };
@@ -65,7 +67,9 @@ po::options_description visible_options() {
       ("disable-ignore-pragma", "do not honour inline and global ignore pragmas")                        //
       ("no-color", "never colour the tty output")                                                      //
       ("build-arg", po::value<std::vector<std::string>>(), "a build argument K=V (repeatable)")          //
-      ("target", po::value<std::string>(), "the stage to build (the final stage for final-user-root)");
+      ("target", po::value<std::string>(), "the stage to build (the final stage for final-user-root)")    //
+      ("context", po::value<std::string>(),
+       "the build context whose .dockerignore CopyIgnoredFile reads (default: each Dockerfile's folder)");
   return options;
 }
 
@@ -154,6 +158,7 @@ std::optional<LintCommandOptions> parse_options(const Args& args, int& status) {
     }
   }
   if (vm.count("target")) options.lint.build.target = vm["target"].as<std::string>();
+  if (vm.count("context")) options.context = vm["context"].as<std::string>();
   options.colour = options.format == LintFormat::tty && !vm.count("no-color") && std::getenv("NO_COLOR") == nullptr &&
                    isatty(STDOUT_FILENO) == 1;
   return options;
@@ -202,6 +207,20 @@ support::Result<void> apply_config(LintCommandOptions& options, bool disable_pra
   return {};
 }
 
+// The .dockerignore of `path`'s build context: --context, else the file's
+// folder; none for standard input without --context. Fails on a bad file.
+support::Result<std::optional<frontend::IgnoreMatcher>> context_ignore_for(const LintCommandOptions& options,
+                                                                           const std::string& path) {
+  if (path == "-" && !options.context) return std::nullopt;
+  const std::filesystem::path dockerfile = path == "-" ? std::filesystem::path() : std::filesystem::path(path);
+  std::filesystem::path context = options.context ? *options.context : dockerfile.parent_path();
+  if (context.empty()) context = ".";
+  auto matcher = frontend::load_ignore_file(context, dockerfile.empty() ? context / "Dockerfile" : dockerfile);
+  if (!matcher) return std::unexpected(matcher.error());
+  if (matcher->patterns.empty()) return std::nullopt;
+  return std::optional<frontend::IgnoreMatcher>(std::move(*matcher));
+}
+
 } // namespace
 
 int run_lint(const Args& args) {
@@ -226,6 +245,13 @@ int run_lint(const Args& args) {
       unreadable = true;
       continue;
     }
+    auto ignore = context_ignore_for(*options, path);
+    if (!ignore) {
+      fmt::print(stderr, "distill lint: {}\n", ignore.error().message);
+      unreadable = true;
+      continue;
+    }
+    options->lint.context_ignore = std::move(*ignore);
     LintedFile linted{support::SourceFile{path, std::move(*text)}, {}};
     linted.findings = planner::lint::lint(linted.file, options->lint);
     files.push_back(std::move(linted));

@@ -1,6 +1,6 @@
 // `distill lint` run as a program: every format against its golden output
 // (tests/testdata/lint/sample.*.golden, checked by hand), exit statuses,
-// --ignore, standard input.
+// --ignore, standard input, the build context's .dockerignore.
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -154,6 +154,36 @@ TEST(LintConfig, BadFilesStopWithFileLineAndStatus2) {
   const LintRun missing = lint("--config no-such.yaml Dockerfile", "config");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("no-such.yaml"), std::string::npos) << missing.err;
+}
+
+// The CopyIgnoredFile sources a gnu report names, in order.
+std::string ignored_sources(const LintRun& run) {
+  std::string out;
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("[CopyIgnoredFile]") == std::string::npos) continue;
+    const std::size_t open = line.find('"');
+    out += line.substr(open, line.find('"', open + 1) - open + 1) + " ";
+  }
+  return out;
+}
+
+TEST(LintCli, ContextIgnoreFileIsTheDockerfilesFolderOrContext) {
+  const LintRun own = lint("--format gnu Dockerfile", "context");
+  EXPECT_EQ(own.status, 1) << own.err;
+  EXPECT_EQ(ignored_sources(own), "\"node_modules\" ") << own.out;
+  // <Dockerfile>.dockerignore wins over the context's .dockerignore.
+  EXPECT_EQ(ignored_sources(lint("--format gnu app.Dockerfile", "context")), "\"build.log\" ");
+  // sub/ has no ignore file; --context names the folder that has one.
+  EXPECT_EQ(ignored_sources(lint("--format gnu sub/Dockerfile", "context")), "");
+  EXPECT_EQ(ignored_sources(lint("--format gnu --context . sub/Dockerfile", "context")), "\"node_modules\" ");
+  // Standard input has a context only when --context names it.
+  EXPECT_EQ(ignored_sources(lint("--format gnu - < Dockerfile", "context")), "");
+  EXPECT_EQ(ignored_sources(lint("--format gnu --context . - < Dockerfile", "context")), "\"node_modules\" ");
+  const LintRun bad = lint("--format gnu Dockerfile", "context/bad");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find(".dockerignore"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("syntax error in pattern"), std::string::npos) << bad.err;
 }
 
 TEST(LintCli, ReadsStandardInput) {
