@@ -18,6 +18,9 @@
 #include "support/diagnostic.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -32,6 +35,35 @@ void print_error(const support::Error& error, const support::SourceFile& file) {
                                  error.message, ""};
   fmt::print(stderr, "{}", support::render(diagnostic, file));
 }
+
+// A fresh directory below `parent`, removed with everything in it on destruction.
+class ScratchDir {
+public:
+  static support::Result<ScratchDir> make(const std::filesystem::path& parent) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    std::string pattern = (parent / "build-XXXXXX").string();
+    if (ec || ::mkdtemp(pattern.data()) == nullptr) {
+      return support::fail("cannot create a spool directory in {}", parent.string());
+    }
+    return ScratchDir(pattern);
+  }
+  ScratchDir(ScratchDir&& other) noexcept : m_path(std::exchange(other.m_path, {})) {}
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ScratchDir& operator=(ScratchDir&&) = delete;
+  ~ScratchDir() {
+    if (!m_path.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(m_path, ec);
+    }
+  }
+  const std::filesystem::path& path() const { return m_path; }
+
+private:
+  explicit ScratchDir(std::filesystem::path path) : m_path(std::move(path)) {}
+  std::filesystem::path m_path;
+};
 
 // Pushes to every -t name with --push and to every -o type=image,name=N,push=true.
 support::Result<void> push_outputs(const BuildOptions& options, const std::filesystem::path& layout,
@@ -108,7 +140,15 @@ int build(const BuildOptions& options) {
     print_error(ignore.error(), file);
     return 1;
   }
+  // One spool directory per build, removed when the build is over: the
+  // package trees refer to it until the image and the checks are done.
+  auto spool = ScratchDir::make(options.cache_dir / "spool");
+  if (!spool) {
+    print_error(spool.error(), file);
+    return 1;
+  }
   backend::build::ExecutorInputs inputs;
+  inputs.spool_dir = spool->path();
   inputs.plan = &loaded->plan;
   inputs.options = &options;
   inputs.context = {options.context, *ignore};

@@ -350,7 +350,7 @@ private:
     PackageStep step;
     step.stage = &locked;
     step.epoch = m_in.epoch;
-    step.spool_dir = m_in.options->cache_dir / "spool";
+    step.spool_dir = m_in.spool_dir;
     // Only the accounts made before this step: later ones are still to come.
     for (std::size_t i = 0; i < m_step_index && i < m_stage->steps.size(); ++i) {
       const auto& each = m_stage->steps[i];

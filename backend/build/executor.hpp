@@ -40,6 +40,9 @@ struct ExecutorInputs {
   std::map<int, StagePackages> packages; // by stage index: locked and fetched .debs
   std::int64_t epoch = 0;                // SOURCE_DATE_EPOCH
   std::filesystem::path layout;          // the OCI layout receiving blobs
+  // Big package files are spooled here while the build runs (the trees refer
+  // to them); the caller removes it afterwards. Empty: kept in memory.
+  std::filesystem::path spool_dir;
   std::string file_name = "Dockerfile";  // for "Dockerfile:LINE: ..." messages
   std::function<void(std::string_view)> log;  // one line of progress, no newline
   std::function<void(std::string_view)> step_output; // RUN output as it comes
