@@ -144,6 +144,8 @@ BuildArgsResult parse_build_args(const Args& args) {
     ("compression", po::value(&compression), "layer compression: gzip, zstd or none")
     ("source-date-epoch", po::value(&epoch), "timestamp for files and config (default: from the lock)")
     ("mirror", po::value(&options.mirror), "Debian/Ubuntu mirror URL")
+    ("security-mirror", po::value(&options.security_mirror), "archive of <release>-security (Debian)")
+    ("snapshot", po::value(&options.snapshot), "frozen archive URL; {archive} = the mirror's last path part")
     ("insecure-registry", po::value(&options.insecure_registries)->composing(),
      "HOST[:PORT] to reach over plain HTTP or unverified TLS (repeatable)")
     ("registry-mirror", po::value(&options.registry_mirrors)->composing(),

@@ -112,7 +112,8 @@ int build(const BuildOptions& options) {
 
   // Resolve the packages (or read distill.lock) and fetch the .debs.
   LockSettings settings{options.dockerfile, options.context, options.mirror, options.keyring, options.minimal,
-                        options.offline, options.locked, false, options.cache_dir};
+                        options.offline, options.locked, false, options.cache_dir,
+                        options.security_mirror, options.snapshot};
   auto outcome = resolve_or_read_lock(*loaded, settings, *fetcher, *cache, progress);
   if (!outcome) {
     print_error(outcome.error(), file);

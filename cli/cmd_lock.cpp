@@ -20,7 +20,7 @@ namespace po = boost::program_options;
 
 int run_lock(const Args& args) {
   po::options_description visible("usage: distill lock [options] [CONTEXT]\n\noptions");
-  std::string dockerfile, context = ".", target, mirror, keyring;
+  std::string dockerfile, context = ".", target, mirror, keyring, security_mirror, snapshot;
   std::vector<std::string> build_args, update;
   bool minimal = false;
   visible.add_options()
@@ -32,6 +32,8 @@ int run_lock(const Args& args) {
      "resolve again even if distill.lock fits (all packages)")
     ("minimal", po::bool_switch(&minimal), "lock for --minimal builds")
     ("mirror", po::value(&mirror), "Debian/Ubuntu mirror URL")
+    ("security-mirror", po::value(&security_mirror), "archive of <release>-security (Debian)")
+    ("snapshot", po::value(&snapshot), "frozen archive URL; {archive} = the mirror's last path part")
     ("keyring", po::value(&keyring), "OpenPGP keyring to verify the archive with");
   po::options_description hidden;
   hidden.add_options()("context", po::value(&context));
@@ -81,7 +83,8 @@ int run_lock(const Args& args) {
   }
   auto fetcher = backend::fetch::make_curl_fetcher();
   LockSettings settings{inputs.dockerfile, context, mirror, keyring, minimal, false, false,
-                        vm.count("update") != 0U, backend::build::default_cache_dir()};
+                        vm.count("update") != 0U, backend::build::default_cache_dir(), security_mirror,
+                        snapshot};
   auto outcome = resolve_or_read_lock(*loaded, settings, *fetcher, *cache, progress);
   if (!outcome) {
     support::Diagnostic diagnostic{support::Severity::error, "",

@@ -19,6 +19,8 @@ std::string lock_inputs_hash(const LoadedPlan& loaded, const LockSettings& setti
   std::map<std::string, std::string> inputs{
       {"plan-inputs", loaded.inputs_hash},
       {"mirror", settings.mirror},
+      {"security-mirror", settings.security_mirror},
+      {"snapshot", settings.snapshot},
       {"profile", settings.minimal ? "minimal" : "compat"},
   };
   return planner::debian::inputs_hash(inputs);
@@ -58,6 +60,12 @@ support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, cons
   backend::archive::MirrorOverride mirrors;
   if (!settings.mirror.empty()) {
     mirrors.mirrors.push_back(settings.mirror);
+  }
+  if (!settings.security_mirror.empty()) {
+    mirrors.security_mirrors.push_back(settings.security_mirror);
+  }
+  if (!settings.snapshot.empty()) {
+    mirrors.snapshot = settings.snapshot;
   }
   if (!settings.keyring.empty()) {
     mirrors.keyrings.push_back(settings.keyring);

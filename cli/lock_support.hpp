@@ -23,6 +23,8 @@ struct LockSettings {
   bool locked = false; // fail rather than write a new lock
   bool update = false; // resolve again even when the lock fits
   std::filesystem::path cache_dir;
+  std::string security_mirror; // --security-mirror URL: <release>-security
+  std::string snapshot;        // --snapshot URL: every archive frozen
 };
 
 // distill.lock next to the Dockerfile.

@@ -51,6 +51,8 @@ struct BuildOptions {
   Compression compression = Compression::gzip;
   std::optional<std::int64_t> source_date_epoch; // default: from the lock
   std::string mirror;                            // --mirror URL
+  std::string security_mirror;                   // --security-mirror URL
+  std::string snapshot;                          // --snapshot URL (a frozen archive)
   std::filesystem::path keyring;                 // --keyring FILE
   std::string network = "default";               // default network of RUN steps
   std::vector<Secret> secrets;
