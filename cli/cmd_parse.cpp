@@ -198,7 +198,7 @@ int run_parse(const Args& args) {
   const std::string path = dockerfile_path(*options);
   auto text = read_input(path);
   if (!text) {
-    fmt::print(stderr, "distill parse: cannot read {}: {}\n", path, text.error().message);
+    fmt::print(stderr, "distill parse: {}\n", text.error().message);
     return 1;
   }
 

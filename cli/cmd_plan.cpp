@@ -139,9 +139,16 @@ int run_plan(const Args& args) {
     return status;
   }
   const std::string path = dockerfile_path(*options);
+  std::error_code ec;
+  if (options->dockerfile.empty() && fs::is_regular_file(options->context, ec)) {
+    // `distill plan Dockerfile` is a common slip: the argument is the context, as in docker build.
+    fmt::print(stderr, "distill plan: {} is a file, not a build context: use -f {} (and the context as the argument)\n",
+               options->context, options->context);
+    return 2;
+  }
   auto text = read_input(path);
   if (!text) {
-    fmt::print(stderr, "distill plan: cannot read {}: {}\n", path, text.error().message);
+    fmt::print(stderr, "distill plan: {}\n", text.error().message);
     return 1;
   }
   const support::SourceFile file{path == "-" ? "<stdin>" : path, std::move(*text)};
