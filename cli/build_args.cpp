@@ -175,6 +175,11 @@ BuildArgsResult parse_build_args(const Args& args) {
   if (context.empty()) {
     return UsageError{"a build context is required (e.g. 'distill build .')"};
   }
+  std::error_code ec;
+  if (dockerfile.empty() && std::filesystem::is_regular_file(context, ec)) {
+    return UsageError{context + " is a file, not a build context: use -f " + context +
+                      " and give the context (e.g. '.') as the argument"};
+  }
   options.context = context;
   options.dockerfile = dockerfile.empty() ? options.context / "Dockerfile" : std::filesystem::path(dockerfile);
   options.tags = tags;
