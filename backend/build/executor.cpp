@@ -2,6 +2,7 @@
 
 #include "backend/build/copy_exec.hpp"
 #include "backend/build/file_op_exec.hpp"
+#include "backend/build/image_pull.hpp"
 #include "backend/build/package_exec.hpp"
 #include "backend/build/url_source.hpp"
 #include "backend/layer/layer_reader.hpp"
@@ -167,31 +168,31 @@ private:
   // FROM an image in a registry: pulled into the download cache (verified by
   // digest), its layers linked into the store and stacked as the base.
   support::Result<void> from_registry(const planner::ImageBase& base, const std::string& stage_platform) {
-    auto ref = registry::parse_reference(base.reference);
-    if (!ref) {
-      return std::unexpected(ref.error());
-    }
-    auto platform = registry::parse_platform(stage_platform.empty() ? m_in.options->platform : stage_platform);
-    if (!platform) {
-      return std::unexpected(platform.error());
-    }
     auto cache = fetch::Cache::open(m_in.options->cache_dir, m_in.options->offline);
     if (!cache) {
       return std::unexpected(cache.error());
     }
-    registry::ClientOptions client;
-    client.insecure_registries = m_in.options->insecure_registries;
-    client.mirrors = m_in.options->registry_mirrors;
-    client.auth_files = registry::auth_files_from_env();
-    const std::string pinned = !base.digest.empty() ? base.digest : ref->digest;
-    m_in.log(fmt::format("pull {}", registry::to_string(*ref)));
-    auto pulled = registry::pull_image(*ref, *platform, *cache, client, pinned, m_in.log);
+    ImagePullRequest request;
+    request.reference = base.reference;
+    // FROM name@sha256 wins; else the digest distill.lock resolved the tag to.
+    request.pinned_digest = base.digest;
+    if (const StagePackages* locked = m_stage != nullptr ? packages() : nullptr;
+        request.pinned_digest.empty() && locked != nullptr) {
+      request.pinned_digest = locked->image_digest;
+    }
+    request.platform = stage_platform.empty() ? m_in.options->platform : stage_platform;
+    request.client.insecure_registries = m_in.options->insecure_registries;
+    request.client.mirrors = m_in.options->registry_mirrors;
+    request.client.auth_files = registry::auth_files_from_env();
+    request.log = m_in.log;
+    auto pulled = pull_base_image(request, *cache);
     if (!pulled) {
       return std::unexpected(pulled.error());
     }
+    const auto& ref = pulled->reference;
     m_built.config = pulled->config;
     m_built.config.on_build.clear();
-    m_built.annotations["org.opencontainers.image.base.name"] = registry::to_string(*ref);
+    m_built.annotations["org.opencontainers.image.base.name"] = registry::to_string(ref);
     m_built.annotations["org.opencontainers.image.base.digest"] = pulled->resolved_digest;
     for (std::size_t i = 0; i < pulled->manifest.layers.size(); ++i) {
       const auto& descriptor = pulled->manifest.layers[i];
@@ -349,6 +350,7 @@ private:
   PackageStep package_step(const StagePackages& locked) const {
     PackageStep step;
     step.stage = &locked;
+    step.image = locked.on_image ? &m_built.rootfs : nullptr;
     step.epoch = m_in.epoch;
     step.spool_dir = m_in.spool_dir;
     // Only the accounts made before this step: later ones are still to come.

@@ -3,6 +3,8 @@
 #include "backend/archive/debs.hpp"
 #include "backend/archive/suite.hpp"
 #include "backend/build/base_packages.hpp"
+#include "backend/build/image_distro.hpp"
+#include "backend/build/image_pull.hpp"
 #include "backend/build/minimal_profile.hpp"
 #include "planner/debian/package_index.hpp"
 #include "planner/debian/resolver.hpp"
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -57,7 +60,9 @@ support::Result<debian::PackageIndex> installed_index(const std::vector<const de
       stanza.remove_suffix(1);
     }
     text += stanza;
-    text += "\nStatus: install ok installed\n\n";
+    // A pulled image's stanzas come from its dpkg status and have one already.
+    const bool has_status = stanza.starts_with("Status:") || stanza.find("\nStatus:") != std::string_view::npos;
+    text += has_status ? "\n\n" : "\nStatus: install ok installed\n\n";
   }
   return debian::parse_status(std::move(text), "installed set");
 }
@@ -105,21 +110,16 @@ private:
     return pointer;
   }
 
-  // The stage's distro base, following FROM <stage> chains.
-  const planner::DistroBase* distro_of(const planner::Stage& stage) const {
-    const planner::Stage* current = &stage;
-    for (int hops = 0; hops < 1000; ++hops) {
-      if (const auto* distro = std::get_if<planner::DistroBase>(&current->base.kind)) {
-        return distro;
-      }
-      const auto* earlier = std::get_if<planner::StageBase>(&current->base.kind);
-      if (earlier == nullptr) {
-        return nullptr;
-      }
-      current = &m_request.plan->stages.at(static_cast<std::size_t>(earlier->stage));
-    }
-    return nullptr;
-  }
+  // The release a stage's packages come from: its distro base's, or for a
+  // pulled image the one its /etc/os-release names.
+  struct StageRelease {
+    std::string distro;
+    std::string suite;
+    std::string version;
+    std::string reference; // for error context
+    bool slim = false;
+    bool on_image = false;
+  };
 
   bool has_installs(const planner::Stage& stage) const {
     return std::any_of(stage.steps.begin(), stage.steps.end(), [](const planner::Step& step) {
@@ -127,14 +127,97 @@ private:
     });
   }
 
+  // Whether `stage` or a later stage built on it (FROM <stage>) installs
+  // packages: only then is a pulled image's dpkg database read.
+  bool needs_packages(const planner::Stage& stage) const {
+    for (const auto& other : m_request.plan->stages) {
+      if (!has_installs(other)) {
+        continue;
+      }
+      const planner::Stage* current = &other;
+      for (int hops = 0; hops < 1000; ++hops) {
+        if (current->index == stage.index) {
+          return true;
+        }
+        const auto* earlier = std::get_if<planner::StageBase>(&current->base.kind);
+        if (earlier == nullptr) {
+          break;
+        }
+        current = &m_request.plan->stages.at(static_cast<std::size_t>(earlier->stage));
+      }
+    }
+    return false;
+  }
+
+  // FROM <registry image>: pulled now so its digest is locked, and read when
+  // packages are installed on it.
+  support::Result<std::optional<StageRelease>> lock_image(const planner::Stage& stage,
+                                                          const planner::ImageBase& image, PlanLock& lock) {
+    ImagePullRequest pull;
+    pull.reference = image.reference;
+    pull.pinned_digest = image.digest;
+    pull.platform = !stage.base.platform.empty() ? stage.base.platform
+                    : !m_request.platform.empty() ? m_request.platform
+                                                  : "linux/" + m_request.architecture;
+    pull.client = m_request.registry;
+    pull.log = m_request.log;
+    auto pulled = pull_base_image(pull, *m_request.cache);
+    if (!pulled) {
+      return std::unexpected(pulled.error());
+    }
+    StagePackages packages;
+    packages.image_digest = pulled->resolved_digest;
+    lock.stages[stage.index] = std::move(packages);
+    if (!needs_packages(stage)) {
+      return std::nullopt;
+    }
+    auto rootfs = stack_layers(*pulled);
+    if (!rootfs) {
+      return std::unexpected(rootfs.error().context(fmt::format("FROM {}", image.reference)));
+    }
+    auto found = read_image_distro(*rootfs, image.reference);
+    if (!found) {
+      return std::unexpected(found.error());
+    }
+    m_request.log(fmt::format("{}: {} {}, {} packages installed", image.reference, found->distro, found->suite,
+                              found->installed.packages().size()));
+    StageRelease release{found->distro, found->suite, found->version, image.reference, false, true};
+    auto owned = std::make_unique<debian::PackageIndex>(std::move(found->installed));
+    std::vector<const debian::Package*> installed;
+    for (const auto& package : owned->packages()) {
+      installed.push_back(&package);
+    }
+    m_image_status.push_back(std::move(owned));
+    m_installed[stage.index] = std::move(installed);
+    return release;
+  }
+
   support::Result<void> lock_stage(const planner::Stage& stage, PlanLock& lock) {
-    const planner::DistroBase* distro = distro_of(stage);
-    const bool direct = std::holds_alternative<planner::DistroBase>(stage.base.kind);
-    if (distro == nullptr) {
+    std::optional<StageRelease> from;
+    if (const auto* distro = std::get_if<planner::DistroBase>(&stage.base.kind)) {
+      from = StageRelease{distro->distro, distro->suite, distro->version, distro->reference, distro->slim, false};
+    } else if (const auto* image = std::get_if<planner::ImageBase>(&stage.base.kind)) {
+      auto pulled = lock_image(stage, *image, lock);
+      if (!pulled) {
+        support::Error error = pulled.error();
+        if (!error.where && !stage.base.where.empty()) {
+          error.where = stage.base.where.front();
+        }
+        return std::unexpected(error);
+      }
+      from = *pulled;
+    } else if (const auto* earlier = std::get_if<planner::StageBase>(&stage.base.kind)) {
+      const auto& base = m_request.plan->stages.at(static_cast<std::size_t>(earlier->stage));
+      if (auto it = m_releases_of.find(base.index); it != m_releases_of.end()) {
+        from = it->second;
+      }
+    }
+    if (!from) {
       if (has_installs(stage)) {
-        // Pulled bases need their /etc/os-release and dpkg status: the registry issue.
-        support::Error error{"apt-get install on a base that is not a distro base (debian:..., ubuntu:...) "
-                             "is not supported yet",
+        // Scratch and oci-layout bases have no release to install from.
+        support::Error error{"apt-get install needs a Debian or Ubuntu base: a distro base (debian:..., "
+                             "ubuntu:...), a registry image with /etc/os-release and a dpkg database, or a "
+                             "stage built on one",
                              std::nullopt};
         if (!stage.where.empty()) {
           error.where = stage.where.front();
@@ -143,18 +226,25 @@ private:
       }
       return {};
     }
+    m_releases_of[stage.index] = *from;
+    const bool direct = std::holds_alternative<planner::DistroBase>(stage.base.kind);
+    const auto* distro = &*from;
     auto loaded = release(distro->distro, distro->suite);
     if (!loaded) {
       return std::unexpected(loaded.error().context(fmt::format("FROM {}", distro->reference)));
     }
     LoadedRelease& rel = **loaded;
     StagePackages packages;
+    if (auto it = lock.stages.find(stage.index); it != lock.stages.end()) {
+      packages = std::move(it->second); // the pulled image's digest
+    }
+    packages.on_image = distro->on_image;
     packages.distro = distro->distro;
     packages.suite = distro->suite;
     packages.version = distro->version;
     packages.slim = distro->slim;
     const bool minimal = builds_minimal(stage, m_request.minimal);
-    packages.minimal = minimal;
+    packages.minimal = minimal && !distro->on_image; // a pulled image keeps what it has
     if (!rel.suites.empty()) {
       packages.mirror_uri = rel.suites.front().source.uri;
     }
@@ -198,9 +288,10 @@ private:
           packages.base.push_back(locked(rel.index, *package, "rule: minbase"));
         }
       }
+    } else if (const auto* earlier = std::get_if<planner::StageBase>(&stage.base.kind)) {
+      installed = m_installed[m_request.plan->stages.at(static_cast<std::size_t>(earlier->stage)).index];
     } else {
-      const auto& earlier = std::get<planner::StageBase>(stage.base.kind);
-      installed = m_installed[m_request.plan->stages.at(static_cast<std::size_t>(earlier.stage)).index];
+      installed = m_installed[stage.index]; // the pulled image's dpkg database
     }
     std::vector<std::vector<std::string>> reasons;
     for (const auto& step : stage.steps) {
@@ -274,6 +365,8 @@ private:
   const LockRequest& m_request;
   std::map<std::string, std::unique_ptr<LoadedRelease>> m_releases;
   std::map<int, std::vector<const debian::Package*>> m_installed;
+  std::map<int, StageRelease> m_releases_of; // by stage index
+  std::vector<std::unique_ptr<debian::PackageIndex>> m_image_status; // what m_installed points into
 };
 
 } // namespace

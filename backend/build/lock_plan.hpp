@@ -2,12 +2,15 @@
 
 // The lock step: for every stage on a distro base, load the suite's verified
 // indexes, choose the base package set, resolve each InstallPackages step on
-// top of what is installed, and fetch the chosen .debs.
+// top of what is installed, and fetch the chosen .debs. A stage on a registry
+// image is pulled to lock its digest; when it installs packages, the release
+// and installed set come from the image's own os-release and dpkg database.
 
 #include "backend/archive/sources.hpp"
 #include "backend/build/locked_packages.hpp"
 #include "backend/fetch/cache.hpp"
 #include "backend/fetch/fetcher.hpp"
+#include "backend/registry/client.hpp"
 #include "planner/debian/lockfile.hpp"
 #include "planner/ir.hpp"
 #include "support/error.hpp"
@@ -41,6 +44,8 @@ struct LockRequest {
   const fetch::Cache* cache = nullptr;
   bool minimal = false;
   std::string architecture = "amd64";
+  std::string platform;            // for pulled bases; empty: the default
+  registry::ClientOptions registry; // for pulled bases
   std::function<void(std::string_view)> log;
 };
 

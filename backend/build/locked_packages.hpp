@@ -32,6 +32,11 @@ struct StagePackages {
   bool slim = false;
   bool minimal = false;   // --minimal: no base package set
   std::string mirror_uri; // for /etc/apt/sources.list.d in compat images
+  // FROM <registry image>: the manifest digest the lock resolved (pulled
+  // exactly, whatever the tag names later), and whether installs go on top of
+  // that image's own dpkg database (its packages are not in `base`).
+  std::string image_digest;
+  bool on_image = false;
   std::vector<LockedPackage> base;                  // the distro base's package set
   std::vector<std::vector<LockedPackage>> installs; // new packages per InstallPackages step, in order
 };

@@ -106,6 +106,16 @@ debian::Lockfile to_lockfile(const planner::Plan& plan, const PlanLock& lock, co
       locked.base.kind = debian::BaseKind::image;
       locked.base.reference = image->reference;
       locked.base.digest = image->digest;
+      if (auto pulled = lock.stages.find(stage.index); pulled != lock.stages.end()) {
+        if (!pulled->second.image_digest.empty()) {
+          locked.base.digest = pulled->second.image_digest; // what the tag named when locked
+        }
+        if (pulled->second.on_image) {
+          // Installs on the image: the release its os-release named, for the indexes.
+          locked.base.distro = pulled->second.distro;
+          locked.base.suite = pulled->second.suite;
+        }
+      }
     } else if (const auto* earlier = std::get_if<planner::StageBase>(&stage.base.kind)) {
       locked.base.kind = debian::BaseKind::stage;
       const auto& from = plan.stages.at(static_cast<std::size_t>(earlier->stage));
@@ -116,6 +126,12 @@ debian::Lockfile to_lockfile(const planner::Plan& plan, const PlanLock& lock, co
     }
     auto packages = lock.stages.find(stage.index);
     if (packages != lock.stages.end()) {
+      const bool image_release = locked.base.kind == debian::BaseKind::image && !locked.base.suite.empty();
+      if (image_release) {
+        if (auto indexes = lock.indexes.find(stage.index); indexes != lock.indexes.end()) {
+          locked.base.indexes = indexes->second;
+        }
+      }
       if (locked.base.kind == debian::BaseKind::distro) {
         if (auto indexes = lock.indexes.find(stage.index); indexes != lock.indexes.end()) {
           locked.base.indexes = indexes->second;
@@ -146,6 +162,7 @@ debian::Lockfile to_lockfile(const planner::Plan& plan, const PlanLock& lock, co
 support::Result<PlanLock> from_lockfile(const planner::Plan& plan, const debian::Lockfile& lockfile, bool minimal) {
   PlanLock lock;
   std::map<int, std::vector<debian::LockedIndex>> stage_indexes;
+  std::map<int, std::pair<std::string, std::string>> image_releases; // pulled stages with installs: distro, suite
   for (const auto& stage : plan.stages) {
     const debian::LockedStage* locked = nullptr;
     for (const auto& each : lockfile.stages) {
@@ -172,7 +189,8 @@ support::Result<PlanLock> from_lockfile(const planner::Plan& plan, const debian:
     }
     stage_indexes[stage.index] = indexes;
     const auto* distro = std::get_if<planner::DistroBase>(&current->base.kind);
-    if (distro == nullptr && installs.empty()) {
+    const bool image = std::holds_alternative<planner::ImageBase>(stage.base.kind);
+    if (distro == nullptr && installs.empty() && !image) {
       continue;
     }
     StagePackages packages;
@@ -181,12 +199,34 @@ support::Result<PlanLock> from_lockfile(const planner::Plan& plan, const debian:
       packages.suite = distro->suite;
       packages.version = distro->version;
       packages.slim = distro->slim;
+    } else if (auto it = image_releases.find(current->index); it != image_releases.end()) {
+      packages.distro = it->second.first;
+      packages.suite = it->second.second;
+      packages.on_image = true;
+    }
+    if (image) {
+      if (locked->base.kind != debian::BaseKind::image) {
+        return support::fail("distill.lock stage {} is not on a registry image: the lock is stale (run 'distill "
+                             "lock')",
+                             stage.index);
+      }
+      packages.image_digest = locked->base.digest;
+      if (!locked->base.suite.empty()) {
+        image_releases[stage.index] = {locked->base.distro, locked->base.suite};
+        packages.distro = locked->base.distro;
+        packages.suite = locked->base.suite;
+        packages.on_image = true;
+      } else if (!installs.empty()) {
+        return support::fail("distill.lock stage {} installs packages on {} but names no release: the lock is "
+                             "stale (run 'distill lock')",
+                             stage.index, locked->base.reference);
+      }
     }
     packages.mirror_uri = indexes.empty() ? std::string() : indexes.front().archive;
     for (const auto& package : locked->base.packages) {
       packages.base.push_back(from_locked(package, indexes));
     }
-    packages.minimal = builds_minimal(stage, minimal);
+    packages.minimal = builds_minimal(stage, minimal) && !packages.on_image;
     for (const auto& install : locked->installs) {
       std::vector<LockedPackage> list;
       for (const auto& package : install.packages) {

@@ -1,6 +1,7 @@
 #include "backend/build/package_exec.hpp"
 
 #include "backend/base/base_image.hpp"
+#include "backend/build/image_merge.hpp"
 
 #include <set>
 
@@ -20,10 +21,14 @@ bool merged_usr(const StagePackages& stage) {
 
 support::Result<PackageLayers> package_layers(const PackageStep& step) {
   const StagePackages& stage = *step.stage;
+  if (stage.on_image && step.image == nullptr) {
+    return support::fail("installing packages on a pulled image needs that image's filesystem");
+  }
   base::BaseOptions options;
   options.distro = stage.distro.empty() ? "debian" : stage.distro;
   options.suite = stage.suite;
-  options.compat = !stage.minimal;
+  // A pulled image has a real dpkg database; the new packages join it.
+  options.compat = !stage.minimal || stage.on_image;
   options.slim = stage.slim;
   options.merged_usr = merged_usr(stage);
   options.epoch = step.epoch;
@@ -65,6 +70,11 @@ support::Result<PackageLayers> package_layers(const PackageStep& step) {
   out.generated = std::move(built->generated);
   for (const auto& finding : built->findings) {
     out.unmodelled.push_back(fmt::format("{}: {}", finding.package, finding.what));
+  }
+  if (stage.on_image) {
+    if (auto fitted = fit_generated_to_image(out.generated, *step.image, step.epoch, out.unmodelled); !fitted) {
+      return std::unexpected(fitted.error());
+    }
   }
   return out;
 }

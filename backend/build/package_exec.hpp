@@ -32,6 +32,7 @@ struct PackageStep {
   std::filesystem::path spool_dir;      // where big file contents go while building
   std::vector<planner::AddUser> users;  // the plan's accounts so far, kept in regenerated files
   std::vector<planner::AddGroup> groups;
+  const fs::Tree* image = nullptr;      // the rootfs so far, for installs on a pulled image (StagePackages::on_image)
 };
 
 // The layers of one package step; fails naming the package.

@@ -44,6 +44,15 @@ Json packages_json(const std::vector<LockedPackage>& packages) {
   return out;
 }
 
+Json indexes_json(const std::vector<LockedIndex>& list) {
+  Json indexes = Json::array();
+  for (const LockedIndex& i : list) {
+    indexes.push_back(Json{{"archive", i.archive},     {"suite", i.suite}, {"component", i.component},
+                           {"architecture", i.architecture}, {"path", i.path},   {"sha256", i.sha256}});
+  }
+  return indexes;
+}
+
 Json base_json(const LockedBase& b) {
   Json j;
   j["kind"] = to_string(b.kind);
@@ -55,12 +64,7 @@ Json base_json(const LockedBase& b) {
     j["distro"] = b.distro;
     j["suite"] = b.suite;
     j["snapshot"] = b.snapshot;
-    Json indexes = Json::array();
-    for (const LockedIndex& i : b.indexes) {
-      indexes.push_back(Json{{"archive", i.archive},     {"suite", i.suite}, {"component", i.component},
-                             {"architecture", i.architecture}, {"path", i.path},   {"sha256", i.sha256}});
-    }
-    j["indexes"] = std::move(indexes);
+    j["indexes"] = indexes_json(b.indexes);
     j["packages"] = packages_json(b.packages);
     break;
   }
@@ -68,6 +72,12 @@ Json base_json(const LockedBase& b) {
   case BaseKind::layout:
     j["reference"] = b.reference;
     j["digest"] = b.digest;
+    if (b.kind == BaseKind::image && !b.suite.empty()) {
+      // apt-get install on the image: the release its /etc/os-release named.
+      j["distro"] = b.distro;
+      j["suite"] = b.suite;
+      j["indexes"] = indexes_json(b.indexes);
+    }
     break;
   case BaseKind::stage:
     j["stage"] = b.stage;

@@ -251,6 +251,17 @@ support::Result<LockedBase> read_base(const Json& json, std::string path, std::s
     if (!is_digest(b.digest)) {
       return std::unexpected(o.error("\"digest\" must be \"sha256:\" and 64 lower-case hex digits"));
     }
+    if (b.kind == BaseKind::image && json.contains("suite")) {
+      DISTILL_LOCK_TRY(b.distro, o.nonempty("distro"));
+      DISTILL_LOCK_TRY(b.suite, o.nonempty("suite"));
+      const Json* indexes = nullptr;
+      DISTILL_LOCK_TRY(indexes, o.array("indexes"));
+      for (std::size_t i = 0; i < indexes->size(); ++i) {
+        LockedIndex index;
+        DISTILL_LOCK_TRY(index, read_index((*indexes)[i], o.child("indexes", i), file));
+        b.indexes.push_back(std::move(index));
+      }
+    }
   } else if (kind == "stage") {
     b.kind = BaseKind::stage;
     DISTILL_LOCK_TRY(b.stage, o.nonempty("stage"));
