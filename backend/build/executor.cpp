@@ -9,6 +9,7 @@
 #include "backend/layer/layer_writer.hpp"
 #include "backend/oci/json.hpp"
 #include "backend/oci/layout.hpp"
+#include "backend/registry/named_context.hpp"
 #include "backend/registry/platform.hpp"
 #include "backend/registry/pull.hpp"
 #include "backend/sandbox/run_step.hpp"
@@ -151,13 +152,17 @@ private:
     return from_registry(std::get<planner::ImageBase>(stage.base.kind), stage.base.platform);
   }
 
-  // The filesystem of a registry image named by COPY --from, pulled once per build.
+  // The filesystem of a registry image (or OCI layout) named by COPY --from, read once per build.
   support::Result<const fs::Tree*> image_rootfs(const std::string& reference) {
     if (auto it = m_image_roots.find(reference); it != m_image_roots.end()) {
       return it->second.get();
     }
     StageExecutor pulling(m_in, m_done);
-    if (auto pulled = pulling.from_registry(planner::ImageBase{reference, ""}, ""); !pulled) {
+    // oci-layout:// comes from --build-context NAME=oci-layout://DIR[:TAG].
+    auto pulled = reference.starts_with("oci-layout://")
+                      ? pulling.from_layout(registry::parse_layout_reference(reference))
+                      : pulling.from_registry(planner::ImageBase{reference, ""}, "");
+    if (!pulled) {
       return std::unexpected(pulled.error());
     }
     auto tree = std::make_shared<fs::Tree>(std::move(pulling.m_built.rootfs));
