@@ -128,6 +128,12 @@ TEST_F(RegistryApt, InstallsOnAPulledDebianImageOnTopOfItsDpkgDatabase) {
   EXPECT_EQ(status.find("Package: libc6\n"), status.rfind("Package: libc6\n"));
   EXPECT_TRUE(fs::exists(m_dir / "out/var/lib/dpkg/info/curl.list"));
   EXPECT_TRUE(fs::exists(m_dir / "out/bin/bash"));
+  // dpkg itself reads the merged database.
+  auto query = sh("dpkg-query --admindir=" + (m_dir / "out/var/lib/dpkg").string() +
+                  " -W -f '${Package} ${Status}\\n' curl base-files");
+  EXPECT_EQ(query.status, 0) << query.output;
+  EXPECT_NE(query.output.find("curl install ok installed"), std::string::npos) << query.output;
+  EXPECT_NE(query.output.find("base-files install ok installed"), std::string::npos) << query.output;
 
   // The lock names the image's release and its indexes.
   const auto lock = read(m_dir / "app/distill.lock");
@@ -142,6 +148,25 @@ TEST_F(RegistryApt, InstallsOnAPulledDebianImageOnTopOfItsDpkgDatabase) {
   EXPECT_NE(again.output.find("using "), std::string::npos) << again.output;
   EXPECT_EQ(read(m_dir / "again/var/lib/dpkg/status"), status);
   EXPECT_TRUE(fs::exists(m_dir / "again/usr/bin/curl"));
+}
+
+TEST_F(RegistryApt, InstallsInAStageBuiltOnAPulledImageAlsoFromTheLock) {
+  push_base("base", "");
+  write(m_dir / "app/Dockerfile", "FROM " + host() + "/base:1 AS first\n"
+                                  "RUN apt-get update && apt-get install -y --no-install-recommends libjq1\n"
+                                  "FROM first\n"
+                                  "RUN apt-get update && apt-get install -y --no-install-recommends jq\n");
+  for (const char* pass : {"a", "b"}) { // b: from distill.lock
+    auto built = distill(std::string("build --progress plain -o type=local,dest=") + (m_dir / pass).string() +
+                         " " + (m_dir / "app").string());
+    ASSERT_EQ(built.status, 0) << built.output;
+    EXPECT_TRUE(fs::exists(m_dir / pass / "usr/bin/jq"));
+    const auto status = read(m_dir / pass / "var/lib/dpkg/status");
+    for (const char* package : {"Package: jq\n", "Package: libjq1\n", "Package: libc6\n"}) {
+      EXPECT_NE(status.find(package), std::string::npos) << package;
+    }
+  }
+  EXPECT_EQ(read(m_dir / "a/var/lib/dpkg/status"), read(m_dir / "b/var/lib/dpkg/status"));
 }
 
 TEST_F(RegistryApt, AnImageWithoutADebianReleaseIsAClearError) {
