@@ -146,6 +146,8 @@ BuildArgsResult parse_build_args(const Args& args) {
     ("mirror", po::value(&options.mirror), "Debian/Ubuntu mirror URL")
     ("security-mirror", po::value(&options.security_mirror), "archive of <release>-security (Debian)")
     ("snapshot", po::value(&options.snapshot), "frozen archive URL; {archive} = the mirror's last path part")
+    ("build-context", po::value(&options.build_contexts)->composing(),
+     "NAME=docker-image://REF or NAME=oci-layout://DIR[:TAG]: what FROM NAME / COPY --from=NAME use")
     ("insecure-registry", po::value(&options.insecure_registries)->composing(),
      "HOST[:PORT] to reach over plain HTTP or unverified TLS (repeatable)")
     ("registry-mirror", po::value(&options.registry_mirrors)->composing(),

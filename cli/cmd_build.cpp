@@ -7,6 +7,7 @@
 #include "backend/fetch/curl_fetcher.hpp"
 #include "backend/oci/image_writer.hpp"
 #include "backend/oci/layout.hpp"
+#include "backend/registry/named_context.hpp"
 #include "cli/build_args.hpp"
 #include "cli/build_outputs.hpp"
 #include "cli/context_ignore.hpp"
@@ -103,6 +104,19 @@ int build(const BuildOptions& options) {
     return 1;
   }
   const auto& file = loaded->file;
+  std::vector<backend::registry::NamedContext> contexts;
+  for (const auto& argument : options.build_contexts) {
+    auto context = backend::registry::parse_named_context(argument);
+    if (!context) {
+      fmt::print(stderr, "distill build: --build-context: {}\n", context.error().message);
+      return 2;
+    }
+    contexts.push_back(std::move(*context));
+  }
+  if (auto applied = backend::registry::apply_named_contexts(loaded->plan, contexts); !applied) {
+    print_error(applied.error(), file);
+    return 1;
+  }
   auto cache = backend::fetch::Cache::open(options.cache_dir, options.offline);
   if (!cache) {
     print_error(cache.error(), file);
@@ -113,7 +127,8 @@ int build(const BuildOptions& options) {
   // Resolve the packages (or read distill.lock) and fetch the .debs.
   LockSettings settings{options.dockerfile, options.context, options.mirror, options.keyring, options.minimal,
                         options.offline, options.locked, false, options.cache_dir,
-                        options.security_mirror, options.snapshot};
+                        options.security_mirror, options.snapshot, options.platform,
+                        options.insecure_registries, options.registry_mirrors, options.build_contexts};
   auto outcome = resolve_or_read_lock(*loaded, settings, *fetcher, *cache, progress);
   if (!outcome) {
     print_error(outcome.error(), file);

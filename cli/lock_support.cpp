@@ -1,12 +1,14 @@
 #include "cli/lock_support.hpp"
 
 #include "backend/build/lockfile_io.hpp"
+#include "backend/registry/credentials.hpp"
 #include "planner/debian/lockfile.hpp"
 #include "support/atomic_file.hpp"
 
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace distill::cli {
 
@@ -21,6 +23,7 @@ std::string lock_inputs_hash(const LoadedPlan& loaded, const LockSettings& setti
       {"mirror", settings.mirror},
       {"security-mirror", settings.security_mirror},
       {"snapshot", settings.snapshot},
+      {"build-contexts", fmt::format("{}", fmt::join(settings.build_contexts, "\n"))},
       {"profile", settings.minimal ? "minimal" : "compat"},
   };
   return planner::debian::inputs_hash(inputs);
@@ -76,6 +79,10 @@ support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, cons
   request.fetcher = &fetcher;
   request.cache = &cache;
   request.minimal = settings.minimal;
+  request.platform = settings.platform;
+  request.registry.insecure_registries = settings.insecure_registries;
+  request.registry.mirrors = settings.registry_mirrors;
+  request.registry.auth_files = backend::registry::auth_files_from_env();
   request.log = [&](std::string_view line) { progress.line(line); };
   auto lock = backend::build::lock_plan(request);
   if (!lock) {

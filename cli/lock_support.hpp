@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace distill::cli {
 
@@ -25,6 +26,11 @@ struct LockSettings {
   std::filesystem::path cache_dir;
   std::string security_mirror; // --security-mirror URL: <release>-security
   std::string snapshot;        // --snapshot URL: every archive frozen
+  // Pulled bases: the platform and the registry flags of the build.
+  std::string platform;
+  std::vector<std::string> insecure_registries;
+  std::vector<std::string> registry_mirrors;
+  std::vector<std::string> build_contexts; // part of the inputs: they change what FROM names
 };
 
 // distill.lock next to the Dockerfile.

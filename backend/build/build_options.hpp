@@ -53,6 +53,7 @@ struct BuildOptions {
   std::string mirror;                            // --mirror URL
   std::string security_mirror;                   // --security-mirror URL
   std::string snapshot;                          // --snapshot URL (a frozen archive)
+  std::vector<std::string> build_contexts;       // --build-context NAME=VALUE, as given
   std::filesystem::path keyring;                 // --keyring FILE
   std::string network = "default";               // default network of RUN steps
   std::vector<Secret> secrets;

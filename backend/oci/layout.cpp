@@ -196,7 +196,8 @@ Result<Descriptor> resolve_tag(const stdfs::path& layout, std::string_view tag) 
   int images = 0;
   for (const auto& d : index->manifests) {
     const std::string name = ref_name(d);
-    if (!tag.empty() && name == tag) {
+    // A digest names the entry itself (oci-layout://DIR@sha256:..., as BuildKit accepts).
+    if (!tag.empty() && (name == tag || (tag.starts_with("sha256:") && d.digest == tag))) {
       return d;
     }
     if (!name.empty()) {

@@ -40,7 +40,9 @@ planner::BaseKind base_of(const NamedContext& context) {
 // How COPY --from names the context's filesystem to the executor.
 std::string copy_source(const NamedContext& context) {
   if (context.kind == NamedContext::Kind::layout) {
-    return std::string(k_layout) + context.value + (context.tag.empty() ? "" : ":" + context.tag);
+    // A digest joins with '@' so that parse_layout_reference splits it back at the right place.
+    const char* join = context.tag.starts_with("sha256:") ? "@" : ":";
+    return std::string(k_layout) + context.value + (context.tag.empty() ? "" : join + context.tag);
   }
   return context.value;
 }
