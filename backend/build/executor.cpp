@@ -429,6 +429,20 @@ private:
         return support::fail("COPY --from={}: stage not built", op.from);
       }
       inputs.from_rootfs = &it->second.rootfs;
+    } else if (op.from.starts_with(registry::k_directory_scheme)) {
+      // A directory named by --build-context: a second build context.
+      const std::string dir = op.from.substr(registry::k_directory_scheme.size());
+      auto& listing = m_named_contexts[dir];
+      if (!listing.context) {
+        listing.context = std::make_unique<BuildContext>(BuildContext{dir, {}});
+        auto listed = list_context(*listing.context);
+        if (!listed) {
+          return std::unexpected(listed.error().context(fmt::format("--build-context directory {}", dir)));
+        }
+        listing.paths = std::move(*listed);
+      }
+      inputs.context = listing.context.get();
+      inputs.context_paths = &listing.paths;
     } else if (!op.from.empty()) {
       auto rootfs = image_rootfs(op.from);
       if (!rootfs) {
@@ -542,6 +556,11 @@ private:
   BuiltStage m_built;
   bool m_cmd_set_here = false;
   std::size_t m_step_index = 0;
+  struct NamedDirectory {
+    std::unique_ptr<BuildContext> context;
+    std::vector<std::string> paths;
+  };
+  std::map<std::string, NamedDirectory> m_named_contexts; // --build-context directories by path
   std::vector<LockedPackage> m_installed; // the stage's packages so far
   std::optional<std::vector<std::string>> m_context_paths;
   std::map<std::string, std::shared_ptr<const fs::Tree>> m_image_roots; // COPY --from=IMAGE, by reference

@@ -3,6 +3,7 @@
 #include "backend/registry/reference.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -47,10 +48,10 @@ std::string copy_source(const NamedContext& context) {
   return context.value;
 }
 
-// Directory contexts need the executor to copy from a second context
-// directory, which it cannot yet.
+// A directory holds files, not an image: only COPY --from can use it (as in
+// BuildKit, where a local named context is no base image).
 support::Error directory_error(std::string_view what, const NamedContext& context, const planner::Ranges& where) {
-  support::Error error{fmt::format("{}={}: the build context is a directory ({}), which is not supported yet; use "
+  support::Error error{fmt::format("{}={}: the build context is a directory ({}); a base needs an image: use "
                                    "docker-image:// or oci-layout://",
                                    what, context.name, context.value),
                        std::nullopt};
@@ -151,7 +152,11 @@ support::Result<void> apply_named_contexts(planner::Plan& plan, const std::vecto
       }
       if (const auto* context = find(copy->from)) {
         if (context->kind == NamedContext::Kind::directory) {
-          return std::unexpected(directory_error("COPY --from", *context, copy->where));
+          // A second local context: the executor copies from that directory.
+          std::error_code ec;
+          const auto absolute = std::filesystem::absolute(context->value, ec);
+          copy->from = std::string(k_directory_scheme) + (ec ? context->value : absolute.string());
+          continue;
         }
         copy->from = copy_source(*context);
       }

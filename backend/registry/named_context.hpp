@@ -34,6 +34,9 @@ planner::LayoutBase parse_layout_reference(std::string_view reference);
 // at its named context (COPY --from then names "oci-layout://DIR[:TAG]" or the
 // image reference). Directory contexts are not supported yet: an error at the
 // line that uses one. Fails on a name given twice.
+// COPY --from of a directory context names it as "context://ABSOLUTE_DIR".
+inline constexpr std::string_view k_directory_scheme = "context://";
+
 support::Result<void> apply_named_contexts(planner::Plan& plan, const std::vector<NamedContext>& contexts);
 
 } // namespace distill::backend::registry

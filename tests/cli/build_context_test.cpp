@@ -66,6 +66,21 @@ TEST_F(BuildContextCli, NamedOciLayoutContextsStandForFromAndCopyFrom) {
   EXPECT_EQ(slurp(m_dir / "rootfs/etc/note"), "app\n");
 }
 
+TEST_F(BuildContextCli, ADirectoryContextFeedsCopyFromButNoBase) {
+  fs::create_directories(m_dir / "assets/css");
+  std::ofstream(m_dir / "assets/css/site.css") << "body {}\n";
+  std::ofstream(m_dir / "app/Dockerfile") << "FROM scratch\nCOPY --from=assets css /srv/css\n";
+  ASSERT_EQ(run("build --build-context assets=" + (m_dir / "assets").string() + " -o type=local,dest=" +
+                (m_dir / "rootfs").string() + " app"),
+            0)
+      << slurp(m_dir / "err");
+  EXPECT_EQ(slurp(m_dir / "rootfs/srv/css/site.css"), "body {}\n");
+  std::ofstream(m_dir / "app/Dockerfile") << "FROM assets\n";
+  EXPECT_EQ(run("build --build-context assets=" + (m_dir / "assets").string() + " app"), 1);
+  EXPECT_NE(slurp(m_dir / "err").find("Dockerfile:1:1: error: FROM=assets"), std::string::npos)
+      << slurp(m_dir / "err");
+}
+
 TEST_F(BuildContextCli, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(run("build --build-context nonsense app"), 2);
   EXPECT_NE(slurp(m_dir / "err").find("--build-context"), std::string::npos) << slurp(m_dir / "err");
