@@ -17,7 +17,7 @@ const std::vector<Rule>& registry() {
   static const std::vector<Rule> k_rules = {
       // reproducibility
       {"base-image-no-digest", {}, Severity::info, k_repro, "base image is not pinned by digest",
-       "pin it: FROM name:tag@sha256:<digest> (distill.lock pins a distro base by its packages)", true, true},
+       "pin it: FROM name:tag@sha256:<digest> (distill.lock pins it: a distro base by its packages, a pulled image by digest)", true, true},
       {"base-image-no-tag", {"DL3006"}, Severity::warning, k_repro, "base image has neither a tag nor a digest",
        "name a tag and a digest: FROM name:tag@sha256:<digest>", true, true},
       {"base-image-latest", {"DL3007"}, Severity::warning, k_repro, "base image uses the 'latest' tag",
