@@ -20,6 +20,18 @@
 
 namespace distill::backend::build {
 
+namespace {
+
+// Errors about a stage's base point at its FROM line (unless they already point somewhere).
+support::Error at_from(support::Error error, const planner::Stage& stage) {
+  if (!error.where && !stage.where.empty()) {
+    error.where = stage.where.front();
+  }
+  return error;
+}
+
+} // namespace
+
 namespace debian = planner::debian;
 
 namespace {
@@ -231,7 +243,7 @@ private:
     const auto* distro = &*from;
     auto loaded = release(distro->distro, distro->suite);
     if (!loaded) {
-      return std::unexpected(loaded.error().context(fmt::format("FROM {}", distro->reference)));
+      return std::unexpected(at_from(loaded.error().context(fmt::format("FROM {}", distro->reference)), stage));
     }
     LoadedRelease& rel = **loaded;
     StagePackages packages;
@@ -270,7 +282,7 @@ private:
         }
         auto added = resolve_step(shell, rel, installed);
         if (!added) {
-          return std::unexpected(added.error().context(fmt::format("FROM {}", distro->reference)));
+          return std::unexpected(at_from(added.error().context(fmt::format("FROM {}", distro->reference)), stage));
         }
         for (const auto& [package, reason] : *added) {
           const bool asked = reason == "requested";
@@ -281,7 +293,7 @@ private:
       } else {
         auto base = base_package_set(rel.index, distro->distro, distro->suite, m_request.architecture);
         if (!base) {
-          return std::unexpected(base.error().context(fmt::format("FROM {}", distro->reference)));
+          return std::unexpected(at_from(base.error().context(fmt::format("FROM {}", distro->reference)), stage));
         }
         installed = *base;
         for (const auto* package : installed) {
