@@ -2,9 +2,9 @@
 //              [--ignore ID]... [--error|--warning|--info|--style ID]... [--trusted-registry R]...
 //              [--build-arg K=V]... [--target S] [--context DIR] FILE... | -
 
-#include "cli/build_args.hpp"
 #include "backend/registry/reference.hpp"
 #include "cli/commands.hpp"
+#include "cli/dockerfile_input.hpp"
 #include "cli/lint_config.hpp"
 #include "cli/lint_printers.hpp"
 #include "frontend/dockerignore.hpp"
@@ -14,8 +14,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <iostream>
-#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -148,29 +146,18 @@ std::optional<LintCommandOptions> parse_options(const Args& args, int& status) {
   }
   if (vm.count("disable-ignore-pragma")) options.lint.pragmas = false;
   if (vm.count("build-arg")) {
-    for (const std::string& text : vm["build-arg"].as<std::vector<std::string>>()) {
-      std::pair<std::string, std::string> pair;
-      if (!split_key_value(text, pair, true)) {
-        status = usage_error(fmt::format("invalid --build-arg '{}': expected K=V", text));
-        return std::nullopt;
-      }
-      options.lint.build.build_args.push_back(std::move(pair));
+    auto values = parse_build_arg_values(vm["build-arg"].as<std::vector<std::string>>());
+    if (!values) {
+      status = usage_error(values.error().message);
+      return std::nullopt;
     }
+    options.lint.build.build_args = std::move(*values);
   }
   if (vm.count("target")) options.lint.build.target = vm["target"].as<std::string>();
   if (vm.count("context")) options.context = vm["context"].as<std::string>();
   options.colour = options.format == LintFormat::tty && !vm.count("no-color") && std::getenv("NO_COLOR") == nullptr &&
                    isatty(STDOUT_FILENO) == 1;
   return options;
-}
-
-support::Result<std::string> read_input(const std::string& path) {
-  if (path == "-") {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) return support::fail("reading standard input failed");
-    return text;
-  }
-  return support::read_file(path);
 }
 
 // Severity order: error > warning > info > style.
@@ -239,7 +226,7 @@ int run_lint(const Args& args) {
   std::vector<LintedFile> files;
   bool unreadable = false;
   for (const std::string& path : options->files) {
-    auto text = read_input(path);
+    auto text = read_dockerfile(path);
     if (!text) {
       fmt::print(stderr, "distill lint: {}\n", text.error().message);
       unreadable = true;

@@ -1,7 +1,7 @@
 // distill parse [-f Dockerfile] [--json | --dump] [--build-arg K=V]... [--target S] [PATH]
 
-#include "cli/build_args.hpp"
 #include "cli/commands.hpp"
+#include "cli/dockerfile_input.hpp"
 #include "frontend/ast_dump.hpp"
 #include "frontend/analysis_json.hpp"
 #include "frontend/analyze.hpp"
@@ -16,8 +16,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
-#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -103,44 +101,17 @@ std::optional<ParseOptions> parse_options(const Args& args, int& status) {
     options.dockerfile = vm["file"].as<std::string>();
   }
   if (vm.count("build-arg")) {
-    for (const std::string& text : vm["build-arg"].as<std::vector<std::string>>()) {
-      std::pair<std::string, std::string> pair;
-      if (!split_key_value(text, pair, true)) {
-        status = usage_error(fmt::format("invalid --build-arg {}: expected K=V", frontend::go_quote(text)));
-        return std::nullopt;
-      }
-      options.build_args.push_back(std::move(pair));
+    auto values = parse_build_arg_values(vm["build-arg"].as<std::vector<std::string>>());
+    if (!values) {
+      status = usage_error(values.error().message);
+      return std::nullopt;
     }
+    options.build_args = std::move(*values);
   }
   if (vm.count("target")) {
     options.target = vm["target"].as<std::string>();
   }
   return options;
-}
-
-// The Dockerfile to read: -f as given, else PATH/Dockerfile, else
-// PATH/dockerfile (as docker build looks for it).
-std::string dockerfile_path(const ParseOptions& options) {
-  if (!options.dockerfile.empty()) {
-    return options.dockerfile;
-  }
-  const fs::path context(options.context);
-  std::error_code error;
-  if (!fs::exists(context / "Dockerfile", error) && fs::exists(context / "dockerfile", error)) {
-    return (context / "dockerfile").string();
-  }
-  return (context / "Dockerfile").string();
-}
-
-support::Result<std::string> read_input(const std::string& path) {
-  if (path == "-") {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) {
-      return support::fail("reading standard input failed");
-    }
-    return text;
-  }
-  return support::read_file(path);
 }
 
 // The stage names (`FROM image AS name`), lower-cased as BuildKit stores them.
@@ -195,8 +166,8 @@ int run_parse(const Args& args) {
   if (!options) {
     return status;
   }
-  const std::string path = dockerfile_path(*options);
-  auto text = read_input(path);
+  const std::string path = dockerfile_path(options->dockerfile, options->context);
+  auto text = read_dockerfile(path);
   if (!text) {
     fmt::print(stderr, "distill parse: {}\n", text.error().message);
     return 1;

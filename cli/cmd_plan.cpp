@@ -1,6 +1,6 @@
 // distill plan [-f Dockerfile] [--json] [--target S] [--build-arg K=V]... [--before] [CONTEXT]
 
-#include "cli/build_args.hpp"
+#include "cli/dockerfile_input.hpp"
 #include "cli/commands.hpp"
 #include "planner/plan_dump.hpp"
 #include "planner/plan_json.hpp"
@@ -10,8 +10,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
-#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -92,42 +90,17 @@ std::optional<PlanCommandOptions> parse_options(const Args& args, int& status) {
     options.dockerfile = vm["file"].as<std::string>();
   }
   if (vm.count("build-arg")) {
-    for (const std::string& text : vm["build-arg"].as<std::vector<std::string>>()) {
-      std::pair<std::string, std::string> pair;
-      if (!split_key_value(text, pair, true)) {
-        status = usage_error("invalid --build-arg \"" + text + "\": expected K=V");
-        return std::nullopt;
-      }
-      options.build.build_args.push_back(std::move(pair));
+    auto values = parse_build_arg_values(vm["build-arg"].as<std::vector<std::string>>());
+    if (!values) {
+      status = usage_error(values.error().message);
+      return std::nullopt;
     }
+    options.build.build_args = std::move(*values);
   }
   if (vm.count("target")) {
     options.build.target = vm["target"].as<std::string>();
   }
   return options;
-}
-
-std::string dockerfile_path(const PlanCommandOptions& options) {
-  if (!options.dockerfile.empty()) {
-    return options.dockerfile;
-  }
-  const fs::path context(options.context);
-  std::error_code error;
-  if (!fs::exists(context / "Dockerfile", error) && fs::exists(context / "dockerfile", error)) {
-    return (context / "dockerfile").string();
-  }
-  return (context / "Dockerfile").string();
-}
-
-support::Result<std::string> read_input(const std::string& path) {
-  if (path == "-") {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) {
-      return support::fail("reading standard input failed");
-    }
-    return text;
-  }
-  return support::read_file(path);
 }
 
 } // namespace
@@ -138,7 +111,7 @@ int run_plan(const Args& args) {
   if (!options) {
     return status;
   }
-  const std::string path = dockerfile_path(*options);
+  const std::string path = dockerfile_path(options->dockerfile, options->context);
   std::error_code ec;
   if (options->dockerfile.empty() && fs::is_regular_file(options->context, ec)) {
     // `distill plan Dockerfile` is a common slip: the argument is the context, as in docker build.
@@ -146,7 +119,7 @@ int run_plan(const Args& args) {
                options->context, options->context);
     return 2;
   }
-  auto text = read_input(path);
+  auto text = read_dockerfile(path);
   if (!text) {
     fmt::print(stderr, "distill plan: {}\n", text.error().message);
     return 1;
