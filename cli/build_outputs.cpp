@@ -24,16 +24,6 @@ using backend::build::OutputType;
 
 namespace {
 
-// "app" -> "app:latest", as docker names a tag without one.
-std::string full_tag(const std::string& tag) {
-  const auto slash = tag.rfind('/');
-  const auto colon = tag.rfind(':');
-  if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) {
-    return tag + ":latest";
-  }
-  return tag;
-}
-
 std::uint64_t image_size(const backend::oci::WrittenImage& image, const backend::build::BuiltStage& built) {
   std::uint64_t size = image.manifest.size + image.config.size;
   for (const auto& layer : built.layers) {
@@ -44,11 +34,13 @@ std::uint64_t image_size(const backend::oci::WrittenImage& image, const backend:
 
 // -o type=local: the image's files in a directory. Owners are set only when
 // this process may (as root), as `docker build -o type=local` does.
-support::Result<void> export_local(const stdfs::path& layout, const std::string& tag, const stdfs::path& dest) {
+// The built tree is written as it is: reading the image back from the store
+// would only unpack the same layers again.
+support::Result<void> export_local(const backend::fs::Tree& tree, const stdfs::path& dest) {
   backend::oci::RootfsOptions rootfs;
   rootfs.chown = ::geteuid() == 0;
   rootfs.devices = ::geteuid() == 0;
-  auto report = backend::oci::export_image_rootfs(layout, tag, dest, rootfs);
+  auto report = backend::oci::export_rootfs(tree, dest, rootfs);
   if (!report) {
     return std::unexpected(report.error());
   }
@@ -60,12 +52,22 @@ support::Result<void> export_local(const stdfs::path& layout, const std::string&
 
 } // namespace
 
+std::string store_tag(const std::string& name) {
+  const auto slash = name.rfind('/');
+  const auto colon = name.rfind(':');
+  if (name.find('@') != std::string::npos ||
+      (colon != std::string::npos && (slash == std::string::npos || colon > slash))) {
+    return name;
+  }
+  return name + ":latest";
+}
+
 support::Result<void> write_outputs(const backend::build::BuildOptions& options, const stdfs::path& layout,
                                     const backend::oci::WrittenImage& image,
                                     const backend::build::BuiltStage& built) {
   std::vector<std::string> tags;
   for (const auto& tag : options.tags) {
-    tags.push_back(full_tag(tag));
+    tags.push_back(store_tag(tag));
   }
   // Exports name images by tag; an untagged build is tagged by its digest.
   std::vector<std::string> store_tags = tags;
@@ -106,19 +108,15 @@ support::Result<void> write_outputs(const backend::build::BuildOptions& options,
       done = backend::oci::write_docker_archive(layout, store_tags.front(), tags, output.dest, mtime);
       break;
     case OutputType::local:
-      done = export_local(layout, store_tags.front(), output.dest);
+      done = export_local(built.rootfs, output.dest);
       break;
     case OutputType::image:
-      done = support::fail("-o type=image,push=true needs the registry client, which is not supported yet");
-      break;
+      break; // pushed by the caller once the local outputs are written
+
     }
     if (!done) {
       return done;
     }
-  }
-  if (options.push) {
-    return support::fail("--push needs the registry client, which is not supported yet; the image is in the "
-                         "local store");
   }
   if (!options.iidfile.empty()) {
     if (auto written = support::write_file_atomic(options.iidfile, image.manifest.digest); !written) {

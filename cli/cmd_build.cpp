@@ -171,6 +171,8 @@ int build(const BuildOptions& options) {
   inputs.packages = lock->stages;
   inputs.epoch = epoch;
   inputs.layout = layout;
+  inputs.cache = &*cache;
+  inputs.fetcher = fetcher.get();
   inputs.file_name = file.name;
   inputs.log = [&](std::string_view line) { progress.line(line); };
   inputs.step_output = [&](std::string_view text) { progress.output(text); };
@@ -199,11 +201,7 @@ int build(const BuildOptions& options) {
     print_error(image.error(), file);
     return 1;
   }
-  // The registry outputs (--push, -o type=image,push=true) are ours; the rest go to write_outputs.
-  BuildOptions local = options;
-  local.push = false;
-  std::erase_if(local.outputs, [](const backend::build::Output& o) { return o.type == backend::build::OutputType::image; });
-  auto written = write_outputs(local, layout, *image, *built);
+  auto written = write_outputs(options, layout, *image, *built);
   if (!written) {
     print_error(written.error(), file);
     return 1;

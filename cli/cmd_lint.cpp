@@ -76,14 +76,6 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
-std::optional<support::Severity> severity_named(std::string_view name) {
-  for (auto severity : {support::Severity::error, support::Severity::warning, support::Severity::info,
-                        support::Severity::style}) {
-    if (support::to_string(severity) == name) return severity;
-  }
-  return std::nullopt;
-}
-
 std::optional<LintCommandOptions> parse_options(const Args& args, int& status) {
   po::options_description all = visible_options();
   all.add_options()("file", po::value<std::vector<std::string>>(), "Dockerfiles");
@@ -124,7 +116,7 @@ std::optional<LintCommandOptions> parse_options(const Args& args, int& status) {
   }
   if (vm.count("failure-threshold")) {
     const std::string name = vm["failure-threshold"].as<std::string>();
-    if (name != "none" && !severity_named(name)) {
+    if (name != "none" && !support::severity_from_string(name)) {
       status = usage_error(fmt::format("unknown failure threshold '{}': use error, warning, info, style or none", name));
       return std::nullopt;
     }
@@ -219,7 +211,7 @@ int run_lint(const Args& args) {
     return 2;
   }
   if (options->threshold_name) {
-    options->threshold = *options->threshold_name == "none" ? std::nullopt : severity_named(*options->threshold_name);
+    options->threshold = *options->threshold_name == "none" ? std::nullopt : support::severity_from_string(*options->threshold_name);
   }
   // Images named without a registry come from the default one; the backend knows its name.
   options->lint.default_registry = std::string(backend::registry::k_default_domain);

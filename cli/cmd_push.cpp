@@ -4,6 +4,7 @@
 
 #include "backend/build/build_options.hpp"
 #include "backend/oci/layout.hpp"
+#include "cli/build_outputs.hpp"
 #include "cli/registry_push.hpp"
 
 #include <cstdio>
@@ -14,22 +15,7 @@
 
 namespace distill::cli {
 
-namespace {
-
 namespace po = boost::program_options;
-
-// "app" -> "app:latest", as the store names an untagged -t.
-std::string store_tag(const std::string& name) {
-  const auto slash = name.rfind('/');
-  const auto colon = name.rfind(':');
-  if (name.find('@') != std::string::npos ||
-      (colon != std::string::npos && (slash == std::string::npos || colon > slash))) {
-    return name;
-  }
-  return name + ":latest";
-}
-
-} // namespace
 
 int run_push(const Args& args) {
   po::options_description visible("usage: distill push [options] NAME[:TAG] [DESTINATION]\n\n"

@@ -43,21 +43,13 @@ support::Result<std::vector<std::string>> strings(const fs::path& path, const YA
   return out;
 }
 
-std::optional<support::Severity> severity_named(std::string_view name) {
-  for (auto severity : {support::Severity::error, support::Severity::warning, support::Severity::info,
-                        support::Severity::style}) {
-    if (support::to_string(severity) == name) return severity;
-  }
-  return std::nullopt;
-}
-
 support::Result<void> read_overrides(const fs::path& path, const YAML::Node& node, LintConfig& config) {
   if (node.IsNull()) return {};
   if (!node.IsMap()) return bad(path, node, "'override' must map error, warning, info or style to lists of rules");
   for (const auto& entry : node) {
     auto level = scalar(path, entry.first, "override");
     if (!level) return std::unexpected(level.error());
-    const auto severity = severity_named(*level);
+    const auto severity = support::severity_from_string(*level);
     if (!severity) {
       return bad(path, entry.first, fmt::format("unknown severity '{}' in 'override': use error, warning, info or style", *level));
     }
@@ -79,7 +71,7 @@ support::Result<void> read_key(const fs::path& path, const std::string& key, con
   } else if (key == "failure-threshold") {
     auto name = scalar(path, value, key);
     if (!name) return std::unexpected(name.error());
-    if (*name != "none" && *name != "ignore" && !severity_named(*name)) {
+    if (*name != "none" && *name != "ignore" && !support::severity_from_string(*name)) {
       return bad(path, value, fmt::format("unknown failure-threshold '{}': use error, warning, info, style or none", *name));
     }
     // hadolint's `ignore` threshold is spelt `none` here.

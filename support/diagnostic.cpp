@@ -20,6 +20,15 @@ std::string_view to_string(Severity severity) {
   return "error";
 }
 
+std::optional<Severity> severity_from_string(std::string_view name) {
+  for (const auto severity : {Severity::error, Severity::warning, Severity::info, Severity::style}) {
+    if (to_string(severity) == name) {
+      return severity;
+    }
+  }
+  return std::nullopt;
+}
+
 void DiagnosticSink::report(Diagnostic diagnostic) {
   if (diagnostic.severity == Severity::error) {
     ++m_errors;

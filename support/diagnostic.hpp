@@ -2,7 +2,9 @@
 
 #include "support/source.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace distill::support {
@@ -10,6 +12,8 @@ namespace distill::support {
 enum class Severity { error, warning, info, style };
 
 std::string_view to_string(Severity severity);
+// The severity `to_string` names `name`, if any.
+std::optional<Severity> severity_from_string(std::string_view name);
 
 // A finding in the input: a syntax error, a bad flag, a lint hit, a RUN step
 // the rewrite could not prove safe. Findings are data, not exceptions.

@@ -1,5 +1,7 @@
 #include "backend/build/closure_check.hpp"
 
+#include "backend/deb/generators/context.hpp"
+
 #include <fmt/format.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -46,18 +48,6 @@ std::vector<std::string> split(std::string_view text, char by) {
     begin = end + 1;
   }
   return parts;
-}
-
-std::optional<std::string> file_bytes(const fs::Tree& rootfs, const std::string& path) {
-  const fs::Entry* entry = rootfs.find(path);
-  if (entry == nullptr || entry->type != fs::EntryType::regular) {
-    return std::nullopt;
-  }
-  auto bytes = fs::read_content(entry->content);
-  if (!bytes) {
-    return std::nullopt;
-  }
-  return std::move(*bytes);
 }
 
 // The facts of an ELF object, or nothing for other files (libelf checks
@@ -119,12 +109,46 @@ std::optional<ElfFacts> read_elf(std::string bytes) {
   return facts;
 }
 
+// The paths that the dpkg database's file lists (info/*.list, info/*.md5sums,
+// status.d/*.md5sums) give to packages.
+std::vector<std::string> package_owned_paths(const fs::Tree& rootfs) {
+  std::vector<std::string> owned;
+  const auto add = [&](const std::string& path) {
+    // Lists name paths as packages ship them (/bin/dash); the tree holds
+    // them where merged /usr puts them (/usr/bin/dash).
+    auto resolved = rootfs.resolve(path);
+    owned.push_back(resolved ? *resolved : path);
+  };
+  for (const auto& [path, entry] : rootfs.entries()) {
+    const bool list = path.starts_with("/var/lib/dpkg/info/") && path.ends_with(".list");
+    const bool sums = (path.starts_with("/var/lib/dpkg/info/") || path.starts_with("/var/lib/dpkg/status.d/")) &&
+                      path.ends_with(".md5sums");
+    if (entry.type != fs::EntryType::regular || (!list && !sums)) {
+      continue;
+    }
+    std::istringstream lines(deb::generators::read_image_file(rootfs, path));
+    for (std::string line; std::getline(lines, line);) {
+      if (list && line.starts_with('/')) {
+        add(line);
+      } else if (sums) {
+        const auto gap = line.find("  ");
+        if (gap != std::string::npos) {
+          add("/" + line.substr(gap + 2));
+        }
+      }
+    }
+  }
+  std::ranges::sort(owned);
+  owned.erase(std::unique(owned.begin(), owned.end()), owned.end());
+  return owned;
+}
+
 class Checker {
 public:
   Checker(const fs::Tree& rootfs, const oci::ImageConfig& config) : m_rootfs(rootfs), m_config(config) {
     for (const auto& [path, entry] : rootfs.entries()) {
       if (path.starts_with("/etc/ld.so.conf.d/") && path.ends_with(".conf")) {
-        std::istringstream lines(file_bytes(rootfs, path).value_or(""));
+        std::istringstream lines(deb::generators::read_image_file(rootfs, path));
         for (std::string line; std::getline(lines, line);) {
           if (line.starts_with('/')) {
             m_conf_dirs.push_back(line.substr(0, line.find_first_of(" \t#")));
@@ -212,7 +236,7 @@ private:
   }
 
   bool listed(const std::string& file, const std::string& name) const {
-    std::istringstream lines(file_bytes(m_rootfs, file).value_or(""));
+    std::istringstream lines(deb::generators::read_image_file(m_rootfs, file));
     for (std::string line; std::getline(lines, line);) {
       if (line.substr(0, line.find(':')) == name) {
         return true;
@@ -265,15 +289,12 @@ private:
   }
 
   void check_file(const std::string& path) {
-    auto bytes = file_bytes(m_rootfs, path);
-    if (!bytes) {
+    std::string bytes = deb::generators::read_image_file(m_rootfs, path);
+    if (bytes.starts_with("#!")) {
+      check_script(path, bytes);
       return;
     }
-    if (bytes->starts_with("#!")) {
-      check_script(path, *bytes);
-      return;
-    }
-    const auto elf = read_elf(std::move(*bytes));
+    const auto elf = read_elf(std::move(bytes));
     if (!elf) {
       return;
     }
@@ -332,38 +353,6 @@ private:
 };
 
 } // namespace
-
-std::vector<std::string> package_owned_paths(const fs::Tree& rootfs) {
-  std::vector<std::string> owned;
-  const auto add = [&](const std::string& path) {
-    // Lists name paths as packages ship them (/bin/dash); the tree holds
-    // them where merged /usr puts them (/usr/bin/dash).
-    auto resolved = rootfs.resolve(path);
-    owned.push_back(resolved ? *resolved : path);
-  };
-  for (const auto& [path, entry] : rootfs.entries()) {
-    const bool list = path.starts_with("/var/lib/dpkg/info/") && path.ends_with(".list");
-    const bool sums = (path.starts_with("/var/lib/dpkg/info/") || path.starts_with("/var/lib/dpkg/status.d/")) &&
-                      path.ends_with(".md5sums");
-    if (entry.type != fs::EntryType::regular || (!list && !sums)) {
-      continue;
-    }
-    std::istringstream lines(file_bytes(rootfs, path).value_or(""));
-    for (std::string line; std::getline(lines, line);) {
-      if (list && line.starts_with('/')) {
-        add(line);
-      } else if (sums) {
-        const auto gap = line.find("  ");
-        if (gap != std::string::npos) {
-          add("/" + line.substr(gap + 2));
-        }
-      }
-    }
-  }
-  std::ranges::sort(owned);
-  owned.erase(std::unique(owned.begin(), owned.end()), owned.end());
-  return owned;
-}
 
 std::vector<ClosureProblem> check_closure(const fs::Tree& rootfs, const oci::ImageConfig& config) {
   elf_version(EV_CURRENT); // libelf refuses to work before the version handshake

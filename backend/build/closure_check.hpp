@@ -28,8 +28,4 @@ struct ClosureProblem {
 
 std::vector<ClosureProblem> check_closure(const fs::Tree& rootfs, const oci::ImageConfig& config);
 
-// The paths under the dpkg database's file lists (info/*.list, info/*.md5sums,
-// status.d/*.md5sums), i.e. the files that packages own.
-std::vector<std::string> package_owned_paths(const fs::Tree& rootfs);
-
 } // namespace distill::backend::build

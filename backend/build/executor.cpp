@@ -173,10 +173,7 @@ private:
   // FROM an image in a registry: pulled into the download cache (verified by
   // digest), its layers linked into the store and stacked as the base.
   support::Result<void> from_registry(const planner::ImageBase& base, const std::string& stage_platform) {
-    auto cache = fetch::Cache::open(m_in.options->cache_dir, m_in.options->offline);
-    if (!cache) {
-      return std::unexpected(cache.error());
-    }
+    const fetch::Cache* cache = m_in.cache;
     ImagePullRequest request;
     request.reference = base.reference;
     // FROM name@sha256 wins; else the digest distill.lock resolved the tag to.
@@ -414,14 +411,9 @@ private:
     CopyInputs inputs;
     inputs.rootfs = &m_built.rootfs;
     inputs.epoch = m_in.epoch;
-    inputs.download = [this](const std::string& url, const std::string& checksum)
-        -> support::Result<std::filesystem::path> {
-      auto cache = fetch::Cache::open(m_in.options->cache_dir, m_in.options->offline);
-      if (!cache) {
-        return std::unexpected(cache.error());
-      }
+    inputs.download = [this](const std::string& url, const std::string& checksum) {
       m_in.log(fmt::format("download {}", url));
-      return fetch_url_source(url, checksum, *cache);
+      return fetch_url_source(url, checksum, *m_in.cache, *m_in.fetcher);
     };
     if (op.from_stage >= 0) {
       auto it = m_done.find(op.from_stage);

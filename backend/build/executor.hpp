@@ -7,6 +7,8 @@
 #include "backend/build/build_context.hpp"
 #include "backend/build/build_options.hpp"
 #include "backend/build/locked_packages.hpp"
+#include "backend/fetch/cache.hpp"
+#include "backend/fetch/fetcher.hpp"
 #include "backend/fs/tree.hpp"
 #include "backend/oci/image_config.hpp"
 #include "backend/oci/image_writer.hpp"
@@ -40,6 +42,9 @@ struct ExecutorInputs {
   std::map<int, StagePackages> packages; // by stage index: locked and fetched .debs
   std::int64_t epoch = 0;                // SOURCE_DATE_EPOCH
   std::filesystem::path layout;          // the OCI layout receiving blobs
+  // The download cache and fetcher of the build (pulled bases, ADD <url>).
+  const fetch::Cache* cache = nullptr;
+  fetch::Fetcher* fetcher = nullptr;
   // Big package files are spooled here while the build runs (the trees refer
   // to them); the caller removes it afterwards. Empty: kept in memory.
   std::filesystem::path spool_dir;

@@ -9,9 +9,6 @@
 
 namespace distill::backend::build {
 
-namespace {
-
-// os-release is shell-style KEY=value, values optionally quoted.
 std::map<std::string, std::string> parse_os_release(std::string_view text) {
   std::map<std::string, std::string> out;
   while (!text.empty()) {
@@ -31,9 +28,7 @@ std::map<std::string, std::string> parse_os_release(std::string_view text) {
   return out;
 }
 
-// The image's status file, or without one every status.d stanza (which carry
-// no Status line, as distroless writes them), as one status text.
-std::string status_text(const fs::Tree& rootfs) {
+std::string dpkg_status_text(const fs::Tree& rootfs) {
   std::string text = deb::generators::read_image_file(rootfs, "/var/lib/dpkg/status");
   auto dir = rootfs.resolve("/var/lib/dpkg/status.d");
   if (!text.empty() || !dir) {
@@ -63,8 +58,6 @@ std::string status_text(const fs::Tree& rootfs) {
   return text;
 }
 
-} // namespace
-
 support::Result<ImageDistro> read_image_distro(const fs::Tree& rootfs, std::string_view reference) {
   std::string os_release = deb::generators::read_image_file(rootfs, "/etc/os-release");
   if (os_release.empty()) {
@@ -90,7 +83,7 @@ support::Result<ImageDistro> read_image_distro(const fs::Tree& rootfs, std::stri
                          reference, out.distro);
   }
   out.version = fields["VERSION_ID"];
-  auto installed = planner::debian::parse_status(status_text(rootfs), fmt::format("{}: /var/lib/dpkg/status", reference));
+  auto installed = planner::debian::parse_status(dpkg_status_text(rootfs), fmt::format("{}: /var/lib/dpkg/status", reference));
   if (!installed) {
     return std::unexpected(installed.error());
   }

@@ -1,7 +1,13 @@
 #include "backend/build/image_sbom.hpp"
 
+#include "backend/build/image_distro.hpp"
+#include "backend/deb/generators/context.hpp"
+#include "planner/debian/control.hpp"
+
 #include <algorithm>
+#include <map>
 #include <sstream>
+#include <string_view>
 
 namespace distill::backend::build {
 
@@ -16,57 +22,45 @@ std::string trim(std::string text) {
   return text.substr(begin, end - begin + 1);
 }
 
-std::string file_text(const fs::Tree& rootfs, const std::string& path) {
-  const fs::Entry* entry = rootfs.find(path);
-  if (entry == nullptr || entry->type != fs::EntryType::regular) {
-    return {};
-  }
-  auto text = fs::read_content(entry->content);
-  return text ? *text : std::string{};
-}
+// The installed packages of the image's dpkg database, by name. A damaged
+// database costs only what the SBOM would have taken from it.
+struct InstalledFacts {
+  std::string version;
+  std::string arch;
+  std::string source; // the source package's name
+  std::string maintainer;
+};
 
-std::string control_field(const std::string& stanza, const std::string& field) {
-  std::istringstream lines(stanza);
-  const std::string prefix = field + ":";
-  for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with(prefix)) {
-      return trim(line.substr(prefix.size()));
+std::map<std::string, InstalledFacts> installed_packages(const fs::Tree& rootfs) {
+  std::map<std::string, InstalledFacts> out;
+  const std::string text = dpkg_status_text(rootfs); // the stanzas point into it
+  auto stanzas = planner::debian::parse_control(text);
+  if (!stanzas) {
+    return out;
+  }
+  for (const auto& stanza : *stanzas) {
+    if (stanza.get("Status").ends_with(" installed")) {
+      const auto source = stanza.get("Source");
+      out.emplace(std::string(stanza.get("Package")),
+                  InstalledFacts{std::string(stanza.get("Version")), std::string(stanza.get("Architecture")),
+                                 std::string(source.substr(0, source.find(' '))),
+                                 std::string(stanza.get("Maintainer"))});
     }
   }
-  return {};
+  return out;
 }
 
-// The package's dpkg entry: status.d/NAME where distill wrote one, else its
-// stanza in the status file.
-std::string dpkg_stanza(const fs::Tree& rootfs, const std::string& name) {
-  std::string own = file_text(rootfs, "/var/lib/dpkg/status.d/" + name);
-  if (!own.empty()) {
-    return own;
-  }
-  const std::string status = "\n" + file_text(rootfs, "/var/lib/dpkg/status");
-  const auto at = status.find("\nPackage: " + name + "\n");
-  if (at == std::string::npos) {
-    return {};
-  }
-  const auto end = status.find("\n\n", at + 1);
-  return status.substr(at + 1, end == std::string::npos ? std::string::npos : end - at);
-}
 
-// ID= of /etc/os-release ("debian", "ubuntu"); purls are namespaced by it.
+
+// ID= of os-release ("debian", "ubuntu"); purls are namespaced by it.
 std::string os_id(const fs::Tree& rootfs) {
-  std::string text = file_text(rootfs, "/etc/os-release");
+  std::string text = deb::generators::read_image_file(rootfs, "/etc/os-release");
   if (text.empty()) {
-    text = file_text(rootfs, "/usr/lib/os-release");
+    text = deb::generators::read_image_file(rootfs, "/usr/lib/os-release");
   }
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with("ID=")) {
-      std::string id = trim(line.substr(3));
-      std::erase(id, '"');
-      return id;
-    }
-  }
-  return "debian";
+  const auto fields = parse_os_release(text);
+  const auto id = fields.find("ID");
+  return id == fields.end() || id->second.empty() ? "debian" : id->second;
 }
 
 } // namespace
@@ -90,13 +84,14 @@ std::vector<std::string> copyright_licenses(const std::string& copyright) {
   return names;
 }
 
-sbom::Document image_sbom(const BuiltStage& built, const std::string& name,
-                          const std::string& image_digest, std::int64_t created) {
+sbom::Document image_sbom(const BuiltStage& built, const std::string& name, const std::string& image_digest,
+                          std::int64_t created) {
   sbom::Document document;
   document.name = name;
   document.image_digest = image_digest;
   document.created = created;
   const std::string distro = os_id(built.rootfs);
+  auto installed = installed_packages(built.rootfs);
   for (const auto& locked : built.packages) {
     sbom::Package package;
     package.name = locked.name;
@@ -107,8 +102,28 @@ sbom::Document image_sbom(const BuiltStage& built, const std::string& name,
     if (!locked.source.empty() && locked.source != locked.name) {
       package.source = locked.source;
     }
-    package.licenses = copyright_licenses(file_text(built.rootfs, "/usr/share/doc/" + locked.name + "/copyright"));
-    package.supplier = control_field(dpkg_stanza(built.rootfs, locked.name), "Maintainer");
+    package.licenses = copyright_licenses(
+        deb::generators::read_image_file(built.rootfs, "/usr/share/doc/" + locked.name + "/copyright"));
+    if (auto it = installed.find(locked.name); it != installed.end()) {
+      package.supplier = it->second.maintainer;
+      installed.erase(it);
+    }
+    document.packages.push_back(std::move(package));
+  }
+  // What the base image brought (a pulled image's own packages): known from
+  // its dpkg database only, so without the .deb's hash.
+  for (const auto& [package_name, facts] : installed) {
+    sbom::Package package;
+    package.name = package_name;
+    package.version = facts.version;
+    package.arch = facts.arch;
+    package.distro = distro;
+    if (!facts.source.empty() && facts.source != package_name) {
+      package.source = facts.source;
+    }
+    package.licenses = copyright_licenses(
+        deb::generators::read_image_file(built.rootfs, "/usr/share/doc/" + package_name + "/copyright"));
+    package.supplier = facts.maintainer;
     document.packages.push_back(std::move(package));
   }
   return document;

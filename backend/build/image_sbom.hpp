@@ -2,7 +2,8 @@
 
 // The SBOM of a built image: every package the lock installed, with what the
 // image itself says about it (licences from the DEP-5 copyright file, the
-// maintainer from the dpkg database entry).
+// maintainer from the dpkg database entry), and the packages a pulled base
+// brought, as its dpkg database lists them.
 
 #include "backend/build/executor.hpp"
 #include "backend/sbom/spdx.hpp"

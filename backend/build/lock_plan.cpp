@@ -24,8 +24,11 @@ namespace {
 
 // Errors about a stage's base point at its FROM line (unless they already point somewhere).
 support::Error at_from(support::Error error, const planner::Stage& stage) {
-  if (!error.where && !stage.where.empty()) {
-    error.where = stage.where.front();
+  if (!error.where) {
+    const auto& where = stage.base.where.empty() ? stage.where : stage.base.where;
+    if (!where.empty()) {
+      error.where = where.front();
+    }
   }
   return error;
 }
@@ -211,11 +214,7 @@ private:
     } else if (const auto* image = std::get_if<planner::ImageBase>(&stage.base.kind)) {
       auto pulled = lock_image(stage, *image, lock);
       if (!pulled) {
-        support::Error error = pulled.error();
-        if (!error.where && !stage.base.where.empty()) {
-          error.where = stage.base.where.front();
-        }
-        return std::unexpected(error);
+        return std::unexpected(at_from(pulled.error(), stage));
       }
       from = *pulled;
     } else if (const auto* earlier = std::get_if<planner::StageBase>(&stage.base.kind)) {

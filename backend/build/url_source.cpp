@@ -1,7 +1,6 @@
 #include "backend/build/url_source.hpp"
 
-#include "backend/fetch/curl_fetcher.hpp"
-#include "backend/fetch/fetcher.hpp"
+#include "backend/fetch/blob_fetch.hpp"
 
 #include <fmt/format.h>
 
@@ -18,28 +17,32 @@ std::string url_file_name(const std::string& url) {
 }
 
 support::Result<std::filesystem::path> fetch_url_source(const std::string& url, const std::string& checksum,
-                                                        const fetch::Cache& cache) {
-  std::string expected;
+                                                        const fetch::Cache& cache, fetch::Fetcher& fetcher) {
   if (!checksum.empty()) {
     if (!checksum.starts_with("sha256:") || !fetch::is_sha256_hex(checksum.substr(7))) {
       return support::fail("ADD --checksum={}: only sha256:<64 hex digits> is supported", checksum);
     }
-    expected = checksum.substr(7);
-    if (cache.contains(expected)) {
-      return cache.blob_path(expected);
+    // A known digest is a blob like any .deb: cached, verified, usable offline.
+    fetch::BlobRequest request;
+    request.url = url;
+    request.sha256 = checksum.substr(7);
+    auto file = fetch::fetch_blob(request, fetcher, cache);
+    if (!file) {
+      return std::unexpected(file.error().context(fmt::format("ADD {}", url)));
     }
+    return file;
   }
   if (cache.offline()) {
-    return support::fail("ADD {}: not in the download cache and --offline forbids downloading it{}", url,
-                         expected.empty() ? " (without --checksum it can never be found in the cache)" : "");
+    return support::fail("ADD {}: --offline cannot download it, and without --checksum no cached copy can be "
+                         "known to be the one",
+                         url);
   }
   auto temp = cache.unique_temp_path("add");
   if (!temp) {
     return std::unexpected(temp.error());
   }
-  auto fetcher = fetch::make_curl_fetcher();
   const fetch::FetchRequest request{url, *temp, {}, std::nullopt, std::nullopt};
-  const auto results = fetcher->fetch({&request, 1});
+  const auto results = fetcher.fetch({&request, 1});
   if (!results.front().ok()) {
     std::error_code ec;
     std::filesystem::remove(*temp, ec);
@@ -49,9 +52,7 @@ support::Result<std::filesystem::path> fetch_url_source(const std::string& url, 
   if (!digest) {
     return std::unexpected(digest.error());
   }
-  // insert_file checks the digest: with --checksum against the expected one,
-  // so a mismatch names both and nothing enters the cache.
-  return cache.insert_file(*temp, expected.empty() ? digest->sha256 : expected, std::nullopt, url);
+  return cache.insert_file(*temp, digest->sha256, digest->size, url);
 }
 
 } // namespace distill::backend::build

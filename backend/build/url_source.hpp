@@ -7,6 +7,7 @@
 // reports as unreproducible.
 
 #include "backend/fetch/cache.hpp"
+#include "backend/fetch/fetcher.hpp"
 #include "support/error.hpp"
 
 #include <filesystem>
@@ -18,7 +19,7 @@ namespace distill::backend::build {
 // checksum mismatch (naming both digests), a checksum that is not sha256, or
 // in offline mode when the file is not cached.
 support::Result<std::filesystem::path> fetch_url_source(const std::string& url, const std::string& checksum,
-                                                        const fetch::Cache& cache);
+                                                        const fetch::Cache& cache, fetch::Fetcher& fetcher);
 
 // The file name ADD gives a URL's download: its path's last segment ("" when
 // the URL names a directory).

@@ -32,12 +32,6 @@ bool RunView::mounted(std::string_view path) const {
   });
 }
 
-bool RunView::runs_any(std::initializer_list<std::string_view> names) const {
-  return std::ranges::any_of(commands, [&](const RunCommandView& command) {
-    return std::ranges::find(names, command.args.name()) != names.end();
-  });
-}
-
 RunView read_run(const LintContext& context, const frontend::Step& step, const frontend::RunCommand& run) {
   RunView view;
   view.step = &step;

@@ -45,8 +45,6 @@ struct RunView {
 
   // True when a --mount of type cache or tmpfs covers `path` (or a folder of it).
   bool mounted(std::string_view path) const;
-  // True when any command's name is one of `names`.
-  bool runs_any(std::initializer_list<std::string_view> names) const;
 };
 
 // Reads `run`'s scripts; a RUN in exec form is read as the words joined.

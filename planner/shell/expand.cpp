@@ -74,12 +74,6 @@ support::Result<std::vector<std::string>> expand_fields(const Word& word, const 
   return expand_fields(word, environment);
 }
 
-support::Result<std::string> expand_word(const Word& word, const Variables& variables) {
-  Environment environment;
-  environment.values = variables;
-  return expand_word(word, environment);
-}
-
 support::Result<std::vector<std::string>> expand_fields(const Word& word, const Environment& environment) {
   std::vector<std::string> fields;
   std::string current;

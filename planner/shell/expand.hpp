@@ -38,6 +38,5 @@ support::Result<std::vector<std::string>> expand_fields(const Word& word, const 
 
 // The word as one string (no field splitting, as in an assignment value).
 support::Result<std::string> expand_word(const Word& word, const Environment& environment);
-support::Result<std::string> expand_word(const Word& word, const Variables& variables);
 
 } // namespace distill::planner::shell

@@ -89,7 +89,9 @@ TEST(FileOps, ChmodCopiesEntryIntoLayer) {
 TEST(FileOps, RemoveDirectoryContentsWritesWhiteouts) {
   const auto rootfs = base_rootfs();
   fs::Tree layer;
-  planner::Remove remove{"/var/lib/apt/lists/*", true, {}};
+  planner::Remove remove;
+  remove.path = "/var/lib/apt/lists/*";
+  remove.recursive = true;
   ASSERT_TRUE(apply_file_op(remove, rootfs, layer, 0).value());
   ASSERT_NE(layer.find("/var/lib/apt/lists/a"), nullptr);
   EXPECT_EQ(layer.find("/var/lib/apt/lists/a")->type, fs::EntryType::whiteout);
@@ -101,7 +103,10 @@ TEST(FileOps, MkdirSymlinkWriteFile) {
   fs::Tree layer;
   ASSERT_TRUE(apply_file_op(planner::Mkdir{"/srv/data", 0750, true, {}}, rootfs, layer, 0).value());
   EXPECT_EQ(layer.find("/srv/data")->mode, 0750u);
-  ASSERT_TRUE(apply_file_op(planner::Symlink{"/usr/bin/tool", "/usr/local/bin/t", {}}, rootfs, layer, 0).value());
+  planner::Symlink link;
+  link.target = "/usr/bin/tool";
+  link.path = "/usr/local/bin/t";
+  ASSERT_TRUE(apply_file_op(link, rootfs, layer, 0).value());
   EXPECT_EQ(layer.find("/usr/local/bin/t")->link_target, "/usr/bin/tool");
   ASSERT_TRUE(apply_file_op(planner::WriteFile{"/etc/motd", "hi\n", 0644, false, {}}, rootfs, layer, 0).value());
   ASSERT_TRUE(apply_file_op(planner::WriteFile{"/etc/motd", "there\n", 0644, true, {}}, rootfs, layer, 0).value());

@@ -42,5 +42,23 @@ TEST(ImageSbom, PackagesCarryTheLockAndTheImageFacts) {
   EXPECT_EQ(document.created, 42);
 }
 
+TEST(ImageSbom, APulledBasesPackagesComeFromItsDpkgDatabase) {
+  BuiltStage built;
+  ASSERT_TRUE(built.rootfs.add("/var/lib/dpkg/status",
+                               fs::make_file(fs::Content::from_bytes(
+                                   "Package: libfoo1\nStatus: install ok installed\nVersion: 2.0-1\n"
+                                   "Architecture: amd64\nSource: foo (2.0-1)\nMaintainer: F <f@example.invalid>\n\n"
+                                   "Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n"))));
+  const auto document = image_sbom(built, "app:1", "", 0);
+  ASSERT_EQ(document.packages.size(), 1u);
+  const auto& package = document.packages.front();
+  EXPECT_EQ(package.name, "libfoo1");
+  EXPECT_EQ(package.version, "2.0-1");
+  EXPECT_EQ(package.arch, "amd64");
+  EXPECT_EQ(package.source, "foo");
+  EXPECT_EQ(package.distro, "debian");
+  EXPECT_EQ(package.sha256, "");
+}
+
 } // namespace
 } // namespace distill::backend::build

@@ -5,6 +5,7 @@
 #include "backend_test_support.hpp"
 #include "backend/build/copy_exec.hpp"
 #include "backend/build/url_source.hpp"
+#include "backend/fetch/curl_fetcher.hpp"
 #include "support/sha256.hpp"
 
 #include <gtest/gtest.h>
@@ -37,6 +38,7 @@ protected:
   const std::string m_body = "#!/bin/sh\necho tool\n";
   stdfs::path m_dir;
   std::unique_ptr<distill::testing::LoopbackServer> m_server;
+  std::unique_ptr<fetch::Fetcher> m_fetcher = fetch::make_curl_fetcher();
 };
 
 TEST_F(UrlSourceTest, DownloadVerifiedCachedAndUsedOffline) {
@@ -45,7 +47,7 @@ TEST_F(UrlSourceTest, DownloadVerifiedCachedAndUsedOffline) {
   const std::string digest = "sha256:" + support::sha256_hex(m_body);
   auto cache = fetch::Cache::open(m_dir / "cache");
   ASSERT_TRUE(cache);
-  auto file = fetch_url_source(url(), digest, *cache);
+  auto file = fetch_url_source(url(), digest, *cache, *m_fetcher);
   ASSERT_TRUE(file) << file.error().message;
 
   // Offline, the checksum finds it in the cache, with the server gone.
@@ -53,18 +55,18 @@ TEST_F(UrlSourceTest, DownloadVerifiedCachedAndUsedOffline) {
   m_server.reset();
   auto offline = fetch::Cache::open(m_dir / "cache", true);
   ASSERT_TRUE(offline);
-  auto again = fetch_url_source(gone, digest, *offline);
+  auto again = fetch_url_source(gone, digest, *offline, *m_fetcher);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(*again, *file);
-  EXPECT_FALSE(fetch_url_source(gone, "", *offline));
-  EXPECT_FALSE(fetch_url_source(gone, "md5:abc", *offline));
+  EXPECT_FALSE(fetch_url_source(gone, "", *offline, *m_fetcher));
+  EXPECT_FALSE(fetch_url_source(gone, "md5:abc", *offline, *m_fetcher));
 }
 
 TEST_F(UrlSourceTest, WrongChecksumIsRefusedAndNothingIsCached) {
   auto cache = fetch::Cache::open(m_dir / "cache");
   ASSERT_TRUE(cache);
   const std::string wrong(64, '0');
-  auto file = fetch_url_source(url(), "sha256:" + wrong, *cache);
+  auto file = fetch_url_source(url(), "sha256:" + wrong, *cache, *m_fetcher);
   ASSERT_FALSE(file);
   EXPECT_NE(file.error().message.find(wrong), std::string::npos) << file.error().message;
   EXPECT_FALSE(cache->contains(wrong));
@@ -82,7 +84,7 @@ TEST_F(UrlSourceTest, AddPlacesThePrivateFile) {
   CopyInputs inputs;
   inputs.rootfs = &rootfs;
   inputs.epoch = 5;
-  inputs.download = [&](const std::string& u, const std::string& sum) { return fetch_url_source(u, sum, *cache); };
+  inputs.download = [&](const std::string& u, const std::string& sum) { return fetch_url_source(u, sum, *cache, *m_fetcher); };
   auto layer = execute_copy(op, inputs);
   ASSERT_TRUE(layer) << layer.error().message;
   const fs::Entry* tool = layer->find("/usr/local/bin/tool.sh");

@@ -267,7 +267,9 @@ TEST(LintRules, UndefinedVarPointsAtTheWordWithBuildKitsMessage) {
 TEST(LintRules, UndefinedVarFollowsBuildKitsScopes) {
   // An ARG without a value is declared; ENV and ARG of a base stage carry over; one ENV sees the values before it.
   EXPECT_FALSE(catches("UndefinedVar", k_from + "ARG TOKEN\nLABEL t=$TOKEN\n"));
-  EXPECT_FALSE(catches("UndefinedVar", k_from + "AS base\nENV A=1\nARG B=2\nFROM base\nLABEL a=$A b=$B\n"));
+  const std::string base_stage = "FROM " + k_from.substr(5, k_from.size() - 6) + " AS base\nENV A=1\nARG B=2\nFROM base\n";
+  EXPECT_FALSE(catches("UndefinedVar", base_stage + "LABEL a=$A b=$B\n"));
+  EXPECT_TRUE(catches("UndefinedVar", base_stage + "LABEL c=$Bx\n"));
   EXPECT_TRUE(catches("UndefinedVar", k_from + "ENV A=1 B=$A\n"));
   EXPECT_FALSE(catches("UndefinedVar", k_from + "ENV A=1\nENV B=$A\n"));
   // Within one ARG, a default sees the names declared before it.
