@@ -3,6 +3,7 @@
 #include "planner/history.hpp"
 #include "planner/lower_detail.hpp"
 #include "planner/rewrite/run_rewrite.hpp"
+#include "planner/run_script.hpp"
 #include "planner/script_map.hpp"
 
 #include <algorithm>
@@ -10,34 +11,10 @@
 namespace distill::planner::detail {
 namespace {
 
-std::string chomped(const std::string& content) {
-  std::string out;
-  bool line_start = true;
-  for (char c : content) {
-    if (line_start && c == '\t') continue;
-    line_start = c == '\n';
-    out.push_back(c);
-  }
-  return out;
-}
-
-// True when the RUN text is nothing but one heredoc marker (`<<EOF`, `<<-'EOF'`).
-bool only_heredoc(const std::string& text, const frontend::HeredocFile& file) {
-  std::string trimmed = text;
-  std::erase_if(trimmed, [](char c) { return c == ' ' || c == '\t' || c == '\'' || c == '"'; });
-  std::size_t at = 0;
-  while (at < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[at]))) ++at;
-  if (trimmed.compare(at, 2, "<<") != 0) return false;
-  at += 2;
-  if (at < trimmed.size() && trimmed[at] == '-') ++at;
-  return trimmed.substr(at) == file.name;
-}
-
 bool posix_shell(const std::vector<std::string>& shell) {
   if (shell.empty()) return true;
   const std::string& program = shell.front();
-  const std::string name = program.substr(program.rfind('/') == std::string::npos ? 0 : program.rfind('/') + 1);
-  return name == "sh" || name == "bash" || name == "dash" || name == "ash" || name == "ksh" || name == "zsh";
+  return is_shell_name(program.substr(program.rfind('/') == std::string::npos ? 0 : program.rfind('/') + 1));
 }
 
 // The options SHELL turns on with its own flags: ["/bin/bash", "-eo", "pipefail", "-c"].
@@ -106,18 +83,8 @@ std::vector<std::string> history_args(const frontend::RunCommand& run, const std
     return args;
   }
   args = shell;
-  const std::string text = line.args.empty() ? std::string() : line.args.front().raw;
-  if (line.files.empty()) {
-    args.push_back(text);
-  } else if (line.files.size() == 1 && only_heredoc(text, line.files.front())) {
-    const frontend::HeredocFile& file = line.files.front();
-    const std::string content = file.chomp ? chomped(file.content) : file.content;
-    args.push_back(content.starts_with("#!") ? "/dev/pipes/" + file.name : content);
-  } else {
-    std::string full = text;
-    for (const frontend::HeredocFile& file : line.files) full += "\n" + file.content + file.name;
-    args.push_back(full);
-  }
+  const RunScript script = run_script(run);
+  args.push_back(script.interpreter().empty() ? script.text : "/dev/pipes/" + script.heredoc->name);
   return args;
 }
 
@@ -153,7 +120,7 @@ void lower_run(LowerContext& context, const frontend::Step& step, const frontend
     for (const frontend::Word& word : line.args) run.argv.push_back(word.value);
   }
   for (const frontend::HeredocFile& file : line.files) {
-    run.heredocs.push_back({file.name, file.chomp ? chomped(file.content) : file.content, file.fd});
+    run.heredocs.push_back({file.name, heredoc_content(file), file.fd});
   }
   run.where = {source.where};
   const std::string created_by = run_history(history_args(source, step.shell), history_build_args);
@@ -180,23 +147,10 @@ void lower_run(LowerContext& context, const frontend::Step& step, const frontend
   }
 
   // The script the shell runs, and where its bytes are in the file.
-  std::string script = text;
-  std::size_t start = line.args.empty() ? source.where.begin.offset : line.args.front().where.begin.offset;
-  bool strip_tabs = false;
-  if (line.shell_form && !line.files.empty()) {
-    const frontend::HeredocFile& file = line.files.front();
-    if (line.files.size() == 1 && only_heredoc(text, file)) {
-      script = file.chomp ? chomped(file.content) : file.content;
-      start = file.body.begin.offset;
-      strip_tabs = file.chomp;
-      if (script.starts_with("#!")) {
-        const std::string interpreter = script.substr(2, script.find('\n') - 2);
-        keep("heredoc-script", "runs a here-document with its own interpreter (#!" + interpreter + ")");
-        return;
-      }
-    } else {
-      for (const frontend::HeredocFile& extra : line.files) script += "\n" + extra.content + extra.name;
-    }
+  const RunScript script = run_script(source);
+  if (const std::string interpreter = script.interpreter(); !interpreter.empty()) {
+    keep("heredoc-script", "runs a here-document with its own interpreter (#!" + interpreter + ")");
+    return;
   }
   rewrite::RunScriptContext rewrite_context;
   for (const auto& [key, value] : run.env) rewrite_context.variables.emplace(key, value);
@@ -207,7 +161,7 @@ void lower_run(LowerContext& context, const frontend::Step& step, const frontend
   rewrite_context.complete_environment = context.state.complete_environment;
   rewrite_context.options = shell_flags(step.shell);
   rewrite_context.platform = stage_platform(context);
-  const rewrite::RunRewrite result = line.shell_form ? rewrite::rewrite_run_script(script, rewrite_context)
+  const rewrite::RunRewrite result = line.shell_form ? rewrite::rewrite_run_script(script.text, rewrite_context)
                                                      : rewrite::rewrite_run_argv(run.argv, rewrite_context);
   if (result.needs_lists && context.state.lists == 1) {
     // The step reads package lists that a rewritten `apt-get update` no longer leaves.
@@ -227,7 +181,7 @@ void lower_run(LowerContext& context, const frontend::Step& step, const frontend
   if (result.outcome == RewriteNote::Outcome::kept) {
     keep(result.cause, result.reason);
   } else {
-    const ScriptMap map(context.file, start, script, context.build.escape, source.where, strip_tabs);
+    const ScriptMap map(context.file, script.start, script.text, context.build.escape, source.where, script.strip_tabs);
     for (const rewrite::PlacedOp& placed : result.ops) {
       Op op = placed.op;
       Ranges where;

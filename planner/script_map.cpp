@@ -66,6 +66,8 @@ ScriptMap::ScriptMap(const support::SourceFile& file, std::size_t start, std::st
   }
 }
 
+std::size_t ScriptMap::file_offset(std::size_t at) const { return at < m_offsets.size() ? m_offsets[at] : k_unknown; }
+
 support::SourcePos ScriptMap::position(std::size_t offset) const {
   const auto next = std::ranges::upper_bound(m_line_starts, offset);
   const std::size_t line = static_cast<std::size_t>(next - m_line_starts.begin());

@@ -24,6 +24,8 @@ public:
 
   // The source range of script bytes [begin, end).
   support::SourceRange range(std::size_t begin, std::size_t end) const;
+  // The file offset of script byte `at`; npos when it is not known.
+  std::size_t file_offset(std::size_t at) const;
 
 private:
   support::SourcePos position(std::size_t file_offset) const;

@@ -7,7 +7,10 @@
 
 #include "planner/lint/run_view.hpp"
 
+#include "planner/shell/reader.hpp"
+
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -69,11 +72,29 @@ std::string unreproducible_output(const RunCommandView& command) {
   return {};
 }
 
+// True when an arithmetic expression names `variable` (`RANDOM % 6`, `$RANDOM+1`),
+// as a whole name: RANDOM_SEED is another variable.
+bool names_variable(std::string_view expression, std::string_view variable) {
+  const auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t i = 0; i < expression.size();) {
+    if (!name_char(expression[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < expression.size() && name_char(expression[end])) ++end;
+    if (expression.substr(i, end - i) == variable) return true;
+    i = end;
+  }
+  return false;
+}
+
 bool uses_random_variable(const shell::SimpleCommand& command) {
   const auto random = [](const shell::Word& word) {
     return std::ranges::any_of(word.parts, [](const shell::WordPart& part) {
       if (part.kind == shell::WordPart::Kind::parameter) return part.text == "RANDOM" || part.text == "SRANDOM";
-      return part.kind == shell::WordPart::Kind::arithmetic && part.text.find("RANDOM") != std::string::npos;
+      return part.kind == shell::WordPart::Kind::arithmetic &&
+             (names_variable(part.text, "RANDOM") || names_variable(part.text, "SRANDOM"));
     });
   };
   return std::ranges::any_of(command.words, random) ||
@@ -87,30 +108,41 @@ bool refers_to(const shell::Word& word, std::string_view variable) {
   });
 }
 
+// The script a word gives to `trap` or `sh -c`: its literal text, with its
+// variables kept as variables (`"rm -rf $tmp"` runs `rm -rf $tmp` when the
+// variable is expanded first, which names the same file).
+std::string script_text(const shell::Word& word) {
+  std::string text;
+  for (const shell::WordPart& part : word.parts) {
+    if (part.kind == shell::WordPart::Kind::literal) text += part.text;
+    if (part.kind == shell::WordPart::Kind::parameter) text += "${" + part.text + "}";
+  }
+  return text;
+}
+
+// True when `trap` runs an `rm` that names $variable: its action is a script of its own.
+bool trap_removes(const ShellArgs& args, std::string_view variable) {
+  if (args.name() != "trap" || args.first + 1 >= args.words.size()) return false;
+  const shell::Script action = shell::read_script(script_text(*args.words[args.first + 1]));
+  return std::ranges::any_of(shell::flatten(action), [&](const shell::FlatCommand& flat) {
+    const ShellArgs inner = read_args(*flat.command);
+    return inner.name() == "rm" &&
+           std::ranges::any_of(flat.command->words, [&](const shell::Word& w) { return refers_to(w, variable); });
+  });
+}
+
 // True when a later `rm` (or a `trap` that runs one) names $variable.
 bool removed(const RunView& view, std::string_view variable) {
   return std::ranges::any_of(view.commands, [&](const RunCommandView& command) {
-    const std::string_view name = command.args.name();
-    if (name == "rm") {
+    if (command.args.name() == "rm") {
       return std::ranges::any_of(command.command().words, [&](const shell::Word& w) { return refers_to(w, variable); });
     }
-    if (name == "trap") {
-      return std::ranges::any_of(command.args.values, [&](const std::string& value) {
-        return value.find("rm ") != std::string::npos && value.find(variable) != std::string::npos;
-      });
-    }
-    return false;
+    return trap_removes(command.args, variable);
   });
 }
 
 bool substitutes_mktemp(const shell::Word& word) {
-  return std::ranges::any_of(word.parts, [](const shell::WordPart& part) {
-    if (part.kind != shell::WordPart::Kind::command_substitution && part.kind != shell::WordPart::Kind::backtick) {
-      return false;
-    }
-    const std::size_t first = part.text.find_first_not_of(" \t\n");
-    return first != std::string::npos && std::string_view(part.text).substr(first).starts_with("mktemp");
-  });
+  return std::ranges::any_of(substituted_commands(word), [](const ShellArgs& args) { return args.name() == "mktemp"; });
 }
 
 void check_mktemp(const LintContext& context, const RunView& view) {

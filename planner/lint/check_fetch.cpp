@@ -3,6 +3,7 @@
 // the same RUN) and git-clone-unpinned (git clone of a moving branch).
 
 #include "planner/lint/run_view.hpp"
+#include "planner/run_script.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,10 +15,6 @@ namespace distill::planner::lint {
 namespace {
 
 bool dynamic(std::string_view value) { return value.find('$') != std::string_view::npos; }
-
-bool is_shell(std::string_view name) {
-  return name == "sh" || name == "bash" || name == "zsh" || name == "ash" || name == "dash" || name == "ksh";
-}
 
 bool checksum_tool(std::string_view name) {
   static constexpr std::array<std::string_view, 9> k_tools = {"sha1sum",   "sha224sum", "sha256sum", "sha384sum",
@@ -70,7 +67,7 @@ bool piped_to_shell(const RunCommandView& command, const std::vector<RunCommandV
   for (std::size_t j = at + 1; j < commands.size(); ++j) {
     const RunCommandView& next = commands[j];
     if (next.piece != command.piece || next.flat().depth != command.flat().depth) continue;
-    return next.flat().before == shell::Connector::pipe && is_shell(next.args.name());
+    return next.flat().before == shell::Connector::pipe && is_shell_name(next.args.name());
   }
   return false;
 }

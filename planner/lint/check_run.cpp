@@ -5,6 +5,7 @@
 
 #include "planner/lint/context.hpp"
 #include "planner/lint/run_view.hpp"
+#include "planner/run_script.hpp"
 #include "planner/lint/shell_args.hpp"
 #include "planner/rewrite/apt_command.hpp"
 #include "planner/script_map.hpp"
@@ -95,26 +96,19 @@ void check_apt(const LintContext& context, const ScriptMap& map, const shell::Si
   }
 }
 
-bool is_shell(std::string_view name) {
-  return name == "sh" || name == "bash" || name == "zsh" || name == "ash" || name == "dash" || name == "ksh";
-}
-
 bool downloads(std::string_view name) { return name == "curl" || name == "wget"; }
 
+// `sh -c "$(curl -fsSL URL)"`: a word of the shell's command line is the output of a download.
 bool substitution_downloads(const shell::SimpleCommand& command) {
-  for (const shell::Word& word : command.words) {
-    for (const shell::WordPart& part : word.parts) {
-      if (part.kind == shell::WordPart::Kind::literal || part.kind == shell::WordPart::Kind::parameter) continue;
-      if (part.text.find("curl") != std::string::npos || part.text.find("wget") != std::string::npos) return true;
-    }
-  }
-  return false;
+  return std::ranges::any_of(command.words, [](const shell::Word& word) {
+    return std::ranges::any_of(substituted_commands(word), [](const ShellArgs& args) { return downloads(args.name()); });
+  });
 }
 
 void check_pipe_to_shell(const LintContext& context, const RunCommandView& view) {
   const std::vector<shell::FlatCommand>& flat = view.piece->flat;
   const shell::FlatCommand& current = view.flat();
-  if (!is_shell(view.args.name())) return;
+  if (!is_shell_name(view.args.name())) return;
   bool piped = false;
   if (current.before == shell::Connector::pipe) {
     for (std::size_t j = view.index; j-- > 0;) {

@@ -1,5 +1,6 @@
 #include "planner/lint/run_view.hpp"
 
+#include "planner/run_script.hpp"
 #include "planner/shell/reader.hpp"
 
 #include <algorithm>
@@ -7,15 +8,14 @@
 namespace distill::planner::lint {
 
 using frontend::CommandLine;
-using frontend::HeredocFile;
 using frontend::MountType;
 using frontend::RunMount;
 using frontend::Word;
 
 RunPiece::RunPiece(const LintContext& context, const std::string& text, std::size_t start,
-                   const support::SourceRange& fallback)
+                   const support::SourceRange& fallback, bool strip_tabs)
     : script(shell::read_script(text)),
-      map(context.document.file, start, script.text, context.document.escape, fallback),
+      map(context.document.file, start, script.text, context.document.escape, fallback, strip_tabs),
       flat(shell::flatten(script)) {}
 
 support::SourceRange RunCommandView::where() const { return piece->map.range(command().begin, command().end); }
@@ -32,6 +32,61 @@ bool RunView::mounted(std::string_view path) const {
   });
 }
 
+namespace {
+
+// A here-document run alone is read as shell when its `#!` line names a
+// shell (`#!/bin/bash -e`, `#!/usr/bin/env sh`) or there is none.
+bool runs_as_shell(const RunScript& script) {
+  const std::string interpreter = script.interpreter();
+  if (interpreter.empty()) return true;
+  const shell::Script line = shell::read_script(interpreter);
+  const std::vector<shell::FlatCommand> flat = shell::flatten(line);
+  if (flat.empty()) return false;
+  const ShellArgs args = read_args(*flat.front().command);
+  return is_shell_name(args.name());
+}
+
+// The here-document a shell reads its script from (`bash <<EOF`, `<<EOF sh -e`):
+// a shell with no -c and no script file, its stdin a here-document.
+const shell::Redirect* stdin_script(const RunCommandView& command) {
+  const ShellArgs& args = command.args;
+  if (!is_shell_name(args.name())) return nullptr;
+  bool from_stdin = false; // -s: the operands are arguments, the script is stdin
+  for (std::size_t i = args.first + 1; i < args.values.size(); ++i) {
+    const std::string& value = args.values[i];
+    if (value == "--" || (!value.starts_with('-') && !value.starts_with('+'))) {
+      if (!from_stdin) return nullptr;
+      break;
+    }
+    if (value.starts_with("--")) continue; // --norc, --login, ...
+    if (value.find('c') != std::string::npos) return nullptr;
+    from_stdin = from_stdin || value.find('s') != std::string::npos;
+    if (value.ends_with('o') || value.ends_with('O')) ++i; // -o pipefail
+  }
+  const auto& redirects = command.command().redirects;
+  const auto found = std::ranges::find_if(redirects, [](const shell::Redirect& redirect) {
+    return redirect.heredoc.has_value() && redirect.target_fd() == 0;
+  });
+  return found == redirects.end() ? nullptr : &*found;
+}
+
+// Adds a piece and its commands, and after each shell that reads a
+// here-document as its script, that script's commands (to `depth` levels).
+void add_piece(RunView& view, const LintContext& context, const std::string& text, std::size_t start,
+               bool strip_tabs, int depth) {
+  view.pieces.push_back(std::make_unique<RunPiece>(context, text, start, view.run->where, strip_tabs));
+  const RunPiece& piece = *view.pieces.back();
+  for (std::size_t i = 0; i < piece.flat.size(); ++i) {
+    view.commands.push_back(RunCommandView{&piece, i, read_args(*piece.flat[i].command)});
+    const shell::Redirect* heredoc = depth < 4 ? stdin_script(view.commands.back()) : nullptr;
+    if (heredoc == nullptr) continue;
+    add_piece(view, context, *heredoc->heredoc, piece.map.file_offset(heredoc->heredoc_begin), heredoc->op == "<<-",
+              depth + 1);
+  }
+}
+
+} // namespace
+
 RunView read_run(const LintContext& context, const frontend::Step& step, const frontend::RunCommand& run) {
   RunView view;
   view.step = &step;
@@ -41,27 +96,12 @@ RunView read_run(const LintContext& context, const frontend::Step& step, const f
   if (!line.shell_form) {
     std::string text;
     for (const Word& word : line.args) text += (text.empty() ? "" : " ") + word.raw;
-    view.pieces.push_back(std::make_unique<RunPiece>(context, text, run.where.begin.offset, run.where));
-  } else {
-    const Word& word = line.args.front();
-    const std::size_t first = word.raw.find_first_not_of(" \t\r\n");
-    // `RUN <<EOF` alone runs the here-document as the script.
-    const bool only_heredocs = !line.files.empty() && first != std::string::npos &&
-                               std::string_view(word.raw).substr(first).starts_with("<<") &&
-                               word.raw.find('\n') == std::string::npos && word.raw.find(' ', first) == std::string::npos;
-    if (only_heredocs) {
-      for (const HeredocFile& file : line.files) {
-        view.pieces.push_back(std::make_unique<RunPiece>(context, file.content, file.body.begin.offset, file.body));
-      }
-    } else {
-      view.pieces.push_back(std::make_unique<RunPiece>(context, word.raw, word.where.begin.offset, word.where));
-    }
+    add_piece(view, context, text, run.where.begin.offset, false, 0);
+    return view;
   }
-  for (const auto& piece : view.pieces) {
-    for (std::size_t i = 0; i < piece->flat.size(); ++i) {
-      view.commands.push_back(RunCommandView{piece.get(), i, read_args(*piece->flat[i].command)});
-    }
-  }
+  // The script the shell runs, read as the RUN lowering reads it.
+  const RunScript script = run_script(run);
+  if (runs_as_shell(script)) add_piece(view, context, script.text, script.start, script.strip_tabs, 0);
   return view;
 }
 

@@ -16,9 +16,11 @@
 
 namespace distill::planner::lint {
 
-// One script of a RUN (the command line, or one here-document run as a script).
+// One script of a RUN: the one its shell runs (planner/run_script.hpp), or
+// a here-document that a shell in it reads as its script (`bash <<EOF`).
 struct RunPiece {
-  RunPiece(const LintContext& context, const std::string& text, std::size_t start, const support::SourceRange& fallback);
+  RunPiece(const LintContext& context, const std::string& text, std::size_t start, const support::SourceRange& fallback,
+           bool strip_tabs);
 
   shell::Script script;
   ScriptMap map;
@@ -47,7 +49,8 @@ struct RunView {
   bool mounted(std::string_view path) const;
 };
 
-// Reads `run`'s scripts; a RUN in exec form is read as the words joined.
+// Reads `run`'s scripts; a RUN in exec form is read as the words joined. A
+// here-document run alone with a `#!` line that is not a shell is not read.
 RunView read_run(const LintContext& context, const frontend::Step& step, const frontend::RunCommand& run);
 
 // The words of a command after its name, without the options: the

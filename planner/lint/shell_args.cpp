@@ -1,5 +1,8 @@
 #include "planner/lint/shell_args.hpp"
 
+#include "planner/shell/walk.hpp"
+#include "planner/shell/wrappers.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -7,11 +10,6 @@
 
 namespace distill::planner::lint {
 namespace {
-
-bool wrapper(std::string_view name) {
-  return name == "sudo" || name == "env" || name == "eatmydata" || name == "nice" || name == "nohup" ||
-         name == "time" || name == "command" || name == "exec";
-}
 
 bool dynamic(std::string_view value) { return value.find('$') != std::string_view::npos || value.find('`') != std::string_view::npos; }
 
@@ -29,6 +27,11 @@ std::size_t after_subcommand(const ShellArgs& args, std::size_t from, std::initi
   return std::string::npos;
 }
 
+std::string_view base_name(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 bool local_or_file(std::string_view value) {
   return value.starts_with('.') || value.starts_with('/') || value.starts_with('~') ||
          value.find("://") != std::string_view::npos || value.ends_with(".whl") || value.ends_with(".tar.gz") ||
@@ -38,10 +41,7 @@ bool local_or_file(std::string_view value) {
 } // namespace
 
 std::string_view ShellArgs::name() const {
-  if (first >= values.size()) return {};
-  std::string_view value = values[first];
-  const std::size_t slash = value.rfind('/');
-  return slash == std::string_view::npos ? value : value.substr(slash + 1);
+  return first < values.size() ? base_name(values[first]) : std::string_view();
 }
 
 ShellArgs read_args(const shell::SimpleCommand& command) {
@@ -50,25 +50,22 @@ ShellArgs read_args(const shell::SimpleCommand& command) {
     args.words.push_back(&word);
     args.values.push_back(word.literal() ? word.value() : word.text);
   }
-  // Skip wrappers and their options (`sudo -E`, `env A=b`).
-  while (args.first < args.values.size()) {
-    const std::string_view name = args.name();
-    if (!wrapper(name)) break;
-    if (name == "sudo" && args.sudo_word == nullptr) args.sudo_word = args.words[args.first];
-    const bool takes_value = name == "sudo";
-    ++args.first;
-    while (args.first < args.values.size()) {
-      const std::string& value = args.values[args.first];
-      if (takes_value && (value == "-u" || value == "-g")) {
-        args.first += 2;
-      } else if (value.starts_with('-') || (name == "env" && value.find('=') != std::string::npos)) {
-        ++args.first;
-      } else {
-        break;
-      }
-    }
+  // Skip wrappers and their options (`sudo -E`, `env A=b`, `nice -n 5`), as the apt rewrite does.
+  const shell::CommandStart start = shell::command_start(command.words);
+  args.first = start.index;
+  for (std::size_t wrapper : start.wrappers) {
+    if (args.sudo_word == nullptr && base_name(args.values[wrapper]) == "sudo") args.sudo_word = args.words[wrapper];
   }
   return args;
+}
+
+std::vector<ShellArgs> substituted_commands(const shell::Word& word) {
+  std::vector<ShellArgs> out;
+  for (const shell::WordPart& part : word.parts) {
+    if (!part.inner) continue;
+    for (const shell::FlatCommand& flat : shell::flatten(*part.inner)) out.push_back(read_args(*flat.command));
+  }
+  return out;
 }
 
 std::vector<std::size_t> unpinned_pip(const ShellArgs& args) {

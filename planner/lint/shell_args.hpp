@@ -1,7 +1,7 @@
 #pragma once
 
 // Internal to planner/lint: the words of one shell command as the package
-// manager rules need them (wrappers such as sudo and env skipped), and the
+// manager rules need them (wrappers such as sudo, env and nice skipped), and the
 // readers of pip, apk, go and npm command lines.
 
 #include "planner/shell/syntax.hpp"
@@ -15,7 +15,7 @@ namespace distill::planner::lint {
 struct ShellArgs {
   std::vector<const shell::Word*> words;
   std::vector<std::string> values;  // literal words' values; others as written (they keep their '$')
-  std::size_t first = 0;            // index of the command name after sudo/env/... wrappers
+  std::size_t first = 0;            // index of the command name after wrappers (planner/shell/wrappers.hpp)
   const shell::Word* sudo_word = nullptr; // the `sudo` word when the command runs under sudo
 
   // The command name without its directory ("pip3"); empty when there is none.
@@ -23,6 +23,11 @@ struct ShellArgs {
 };
 
 ShellArgs read_args(const shell::SimpleCommand& command);
+
+// The commands the substitutions in `word` run ($(...), `...`, <(...)), read
+// from the shell's syntax tree, not searched for as text: `$(cat curlrc)`
+// runs cat, not curl. They point into `word`.
+std::vector<ShellArgs> substituted_commands(const shell::Word& word);
 
 // Indexes of the package words that have no version, for `pip install`,
 // `apk add` and `go install/get/run`; empty for other commands.

@@ -1,6 +1,7 @@
 #include "planner/rewrite/apt_command.hpp"
 
 #include "planner/rewrite/apt_options.hpp"
+#include "planner/shell/wrappers.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,34 +14,9 @@ std::string_view base_name(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-// The index of the real command word after `sudo`, `env` and `eatmydata`.
-std::size_t command_index(const std::vector<shell::Word>& words) {
-  std::size_t i = 0;
-  while (i < words.size() && words[i].literal()) {
-    const std::string_view name = base_name(words[i].value());
-    if (name == "sudo") {
-      ++i;
-      while (i < words.size() && words[i].literal() && words[i].value().starts_with("-")) {
-        const std::string flag = words[i].value();
-        ++i;
-        if ((flag == "-u" || flag == "-g") && i < words.size()) {
-          ++i;
-        }
-      }
-    } else if (name == "env") {
-      ++i;
-      while (i < words.size() && words[i].literal() &&
-             (words[i].value().find('=') != std::string::npos || words[i].value().starts_with("-"))) {
-        ++i;
-      }
-    } else if (name == "eatmydata") {
-      ++i;
-    } else {
-      break;
-    }
-  }
-  return i;
-}
+// The index of the real command word after wrappers such as `sudo`, `env`
+// and `nice` (planner/shell/wrappers.hpp: the lint rules skip the same ones).
+std::size_t command_index(const std::vector<shell::Word>& words) { return shell::command_start(words).index; }
 
 // A word after expansion: its fields, or why it could not be expanded.
 struct Arg {

@@ -60,9 +60,9 @@ struct AptCommand {
   bool declarative() const { return action != AptAction::none && refusal.empty(); }
 };
 
-// Reads one simple command (env prefix, `sudo`, `env` and `eatmydata`
-// wrappers allowed) as an apt step. Never fails: commands that are not about
-// apt give AptAction::none.
+// Reads one simple command (env prefix and wrappers such as `sudo`, `env` and
+// `nice` allowed: planner/shell/wrappers.hpp) as an apt step. Never fails:
+// commands that are not about apt give AptAction::none.
 AptCommand read_apt_command(const shell::SimpleCommand& command, const AptContext& context);
 
 // True when the command runs `apt-get install` or `apt install` in any form,

@@ -71,6 +71,7 @@ void Scanner::skip_linebreaks() {
 
 void Scanner::read_heredoc_bodies() {
   for (const PendingHeredoc& pending : m_pending) {
+    const std::size_t begin = m_pos;
     std::string body;
     bool closed = false;
     while (m_pos < m_text.size()) {
@@ -95,7 +96,7 @@ void Scanner::read_heredoc_bodies() {
     }
     // An unclosed here-document runs to the end of the text (bash warns, dash accepts).
     (void)closed;
-    m_bodies[pending.redirect_begin] = std::move(body);
+    m_bodies[pending.redirect_begin] = Body{std::move(body), begin};
   }
   m_pending.clear();
 }
@@ -599,7 +600,8 @@ Command Scanner::read_simple() {
 void Scanner::fill_heredocs(std::vector<Redirect>& redirects) {
   for (Redirect& redirect : redirects) {
     if (const auto found = m_bodies.find(redirect.begin); found != m_bodies.end()) {
-      redirect.heredoc = found->second;
+      redirect.heredoc = found->second.text;
+      redirect.heredoc_begin = found->second.begin;
     }
   }
 }

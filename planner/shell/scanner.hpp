@@ -74,7 +74,11 @@ private:
   std::size_t m_pos = 0;
   std::optional<SyntaxError> m_error;
   std::vector<PendingHeredoc> m_pending;
-  std::map<std::size_t, std::string> m_bodies; // by the offset of the `<<` redirection
+  struct Body {
+    std::string text;
+    std::size_t begin = 0; // offset of its first line
+  };
+  std::map<std::size_t, Body> m_bodies; // by the offset of the `<<` redirection
   int m_depth = 0;
 };
 

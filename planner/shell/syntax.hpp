@@ -72,6 +72,7 @@ struct Redirect {
   std::string op;   // ">", ">>", ">|", "<", "<>", ">&", "<&", "<<", "<<-", "<<<", "&>", "&>>"
   Word target;      // file, fd number, here-string or here-document delimiter
   std::optional<std::string> heredoc; // the body of a here-document
+  std::size_t heredoc_begin = 0;      // where the body's first line starts in the script text
   bool heredoc_quoted = false;        // delimiter was quoted: the body is not expanded
   std::size_t begin = 0, end = 0;
 

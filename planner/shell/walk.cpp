@@ -97,9 +97,11 @@ struct Walker {
 
 } // namespace
 
-std::vector<FlatCommand> flatten(const Script& script) {
+std::vector<FlatCommand> flatten(const Script& script) { return flatten(script.list); }
+
+std::vector<FlatCommand> flatten(const List& list) {
   Walker walker;
-  walker.list(script.list, FlatCommand{});
+  walker.list(list, FlatCommand{});
   return walker.out;
 }
 

@@ -49,6 +49,10 @@ std::vector<FlatCommand> flatten(const Script& script);
 // The same for one pipeline of a script (depth counts from the pipeline).
 std::vector<FlatCommand> flatten(const Pipeline& pipeline);
 
+// The same for a list: the commands of a substitution (WordPart::inner), read
+// as a script of their own (depth counts from the list).
+std::vector<FlatCommand> flatten(const List& list);
+
 // The shell options a script sets with `set` (the planner cares about these).
 struct ShellOptions {
   bool errexit = false;  // set -e

@@ -64,6 +64,13 @@ const Case k_cases[] = {
     {"DEBIAN_FRONTEND=noninteractive apt-get install -y tzdata", "install tzdata"},
     {"sudo -E apt-get install -y curl", "install curl"},
     {"env DEBIAN_FRONTEND=noninteractive apt-get install -y curl", "install curl"},
+    // The wrappers of planner/shell/wrappers.hpp, with their options; lint skips the same ones.
+    {"nice -n 5 apt-get install -y foo", "install foo"},
+    {"nice -10 apt-get install -y foo", "install foo"},
+    {"timeout -s KILL 600 apt-get install -y foo", "install foo"},
+    {"sudo -u root -- nice -n5 env -i PATH=/usr/bin eatmydata apt-get install -y foo", "install foo"},
+    {"command -v apt-get", "none"},                    // -v runs nothing
+    {"xargs -r apt-get install -y < /pkgs", "none"},   // xargs adds words from stdin: not a wrapper
     {"apt-get -y upgrade", "upgrade"},
     {"apt-get dist-upgrade -y", "upgrade"},
     {"apt-get purge -y --auto-remove gcc make", "purge gcc make +autoremove"},
