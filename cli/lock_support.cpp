@@ -3,6 +3,7 @@
 #include "backend/build/lockfile_io.hpp"
 #include "backend/registry/credentials.hpp"
 #include "planner/debian/lockfile.hpp"
+#include "planner/rewrite/base_env_packages.hpp"
 #include "support/atomic_file.hpp"
 
 #include <map>
@@ -84,6 +85,7 @@ support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, cons
   request.registry.mirrors = settings.registry_mirrors;
   request.registry.auth_files = backend::registry::auth_files_from_env();
   request.log = [&](std::string_view line) { progress.line(line); };
+  request.expand_base_env = planner::rewrite::expand_base_env_packages;
   auto lock = backend::build::lock_plan(request);
   if (!lock) {
     return std::unexpected(lock.error());

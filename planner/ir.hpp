@@ -66,11 +66,26 @@ struct Base {
 
 // ---- Package installs ----------------------------------------------------
 
+// A word of an install's package list that reads variables only the base
+// image's config sets (`postgresql-${PG_MAJOR}` on a pulled image): the plan
+// cannot see that config, so `distill lock` expands the word from the pulled
+// image's Env as the shell would (unquoted values split on whitespace) and
+// resolves the requests it gives (planner/rewrite/base_env_packages.hpp).
+struct BaseEnvWord {
+  std::string word;               // as written in the script
+  std::vector<std::string> names; // the variables it reads from the base image's Env
+  EnvList values;                 // the variables it reads that the Dockerfile sets, with their values
+  friend bool operator==(const BaseEnvWord&, const BaseEnvWord&) = default;
+};
+
 struct PackageRequest {
   std::string name;
   std::string version; // "=1.2-3" pin without '='; may end in '*' (apt's version glob); empty = candidate
   std::string arch;    // "name:arch"; empty = native
   std::string suite;   // "name/suite"; empty = default
+  // Set: not a request yet but a word that becomes zero or more of them at
+  // lock time, where it stands in the list; the fields above are empty.
+  std::optional<BaseEnvWord> from_base_env = std::nullopt;
   friend bool operator==(const PackageRequest&, const PackageRequest&) = default;
 };
 

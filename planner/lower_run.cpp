@@ -159,6 +159,14 @@ void lower_run(LowerContext& context, const frontend::Step& step, const frontend
   rewrite_context.root = is_root(step.user);
   rewrite_context.sources_changed = context.state.sources_changed;
   rewrite_context.complete_environment = context.state.complete_environment;
+  // A base whose environment the plan cannot list is a pulled image (or layout, or a stage of one).
+  rewrite_context.base_image_env = !context.state.complete_environment;
+  for (const frontend::ArgValue& arg : step.args) {
+    if (!arg.value && !rewrite_context.variables.contains(arg.name)) rewrite_context.shadowed.insert(arg.name);
+  }
+  for (const Mount& mount : run.mounts) {
+    if (!mount.env.empty()) rewrite_context.shadowed.insert(mount.env);
+  }
   rewrite_context.options = shell_flags(step.shell);
   rewrite_context.platform = stage_platform(context);
   const rewrite::RunRewrite result = line.shell_form ? rewrite::rewrite_run_script(script.text, rewrite_context)

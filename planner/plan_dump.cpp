@@ -1,5 +1,7 @@
 #include "planner/plan_dump.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace distill::planner {
@@ -31,6 +33,7 @@ std::string array(const std::vector<std::string>& items) {
 std::string octal(unsigned mode) { return fmt::format("{:04o}", mode); }
 
 std::string package(const PackageRequest& request) {
+  if (request.from_base_env) return word(request.from_base_env->word);
   std::string out = request.name;
   if (!request.arch.empty()) out += ":" + request.arch;
   if (!request.suite.empty()) out += "/" + request.suite;
@@ -51,6 +54,14 @@ struct Describe {
     if (!op.upgrade.empty()) parts.push_back("[" + op.upgrade + "]");
     for (const PackageRequest& request : op.packages) parts.push_back(package(request));
     if (!op.packages.empty() && !op.recommends) parts.push_back("[no-recommends]");
+    std::vector<std::string> base_env;
+    for (const PackageRequest& request : op.packages) {
+      if (!request.from_base_env) continue;
+      for (const std::string& name : request.from_base_env->names) {
+        if (std::ranges::find(base_env, "$" + name) == base_env.end()) base_env.push_back("$" + name);
+      }
+    }
+    if (!base_env.empty()) parts.push_back("[expanded at lock from the base image's env: " + join(base_env, ", ") + "]");
     if (!op.default_release.empty()) parts.push_back("[release=" + op.default_release + "]");
     if (!op.mark_auto.empty()) parts.push_back("[mark-auto " + join(op.mark_auto) + "]");
     if (!op.mark_manual.empty()) parts.push_back("[mark-manual " + join(op.mark_manual) + "]");

@@ -29,6 +29,13 @@ json line_of(const Ranges& where) {
   return where.front().begin.line;
 }
 
+// Ordered pairs (ENV values, labels) as an array of {name, value}.
+json pairs_json(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  json out = json::array();
+  for (const auto& [key, value] : pairs) out.push_back({{"name", key}, {"value", value}});
+  return out;
+}
+
 template <typename T>
 json optional_json(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
@@ -38,8 +45,12 @@ struct OpJson {
   json operator()(const InstallPackages& op) const {
     json packages = json::array();
     for (const PackageRequest& request : op.packages) {
-      packages.push_back({{"name", request.name}, {"version", request.version}, {"arch", request.arch},
-                          {"suite", request.suite}});
+      json entry = {{"name", request.name}, {"version", request.version}, {"arch", request.arch},
+                    {"suite", request.suite}};
+      if (const auto& word = request.from_base_env) {
+        entry["from_base_env"] = {{"word", word->word}, {"names", word->names}, {"values", pairs_json(word->values)}};
+      }
+      packages.push_back(std::move(entry));
     }
     return {{"op", "InstallPackages"},
             {"packages", packages},
@@ -56,8 +67,7 @@ struct OpJson {
             {"autoremove_keeps_recommends", op.autoremove_keeps_recommends}};
   }
   json operator()(const Run& op) const {
-    json env = json::array();
-    for (const auto& [key, value] : op.env) env.push_back({{"name", key}, {"value", value}});
+    const json env = pairs_json(op.env);
     json mounts = json::array();
     static const char* k_types[] = {"bind", "cache", "tmpfs", "secret", "ssh"};
     for (const Mount& mount : op.mounts) {
@@ -147,9 +157,7 @@ struct OpJson {
             {"tool", op.tool}};
   }
   json operator()(const SetEnv& op) const {
-    json values = json::array();
-    for (const auto& [key, value] : op.values) values.push_back({{"name", key}, {"value", value}});
-    return {{"op", "SetEnv"}, {"values", values}};
+    return {{"op", "SetEnv"}, {"values", pairs_json(op.values)}};
   }
   json operator()(const SetWorkdir& op) const { return {{"op", "SetWorkdir"}, {"path", op.path}}; }
   json operator()(const SetUser& op) const { return {{"op", "SetUser"}, {"user", op.user}}; }
@@ -158,9 +166,7 @@ struct OpJson {
   }
   json operator()(const SetCmd& op) const { return {{"op", "SetCmd"}, {"argv", op.argv}, {"shell_form", op.shell_form}}; }
   json operator()(const SetLabels& op) const {
-    json labels = json::array();
-    for (const auto& [key, value] : op.labels) labels.push_back({{"name", key}, {"value", value}});
-    return {{"op", "SetLabels"}, {"labels", labels}};
+    return {{"op", "SetLabels"}, {"labels", pairs_json(op.labels)}};
   }
   json operator()(const Expose& op) const { return {{"op", "Expose"}, {"ports", op.ports}}; }
   json operator()(const AddVolumes& op) const { return {{"op", "AddVolumes"}, {"paths", op.paths}}; }

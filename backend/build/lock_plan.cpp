@@ -183,6 +183,11 @@ private:
     StagePackages packages;
     packages.image_digest = pulled->resolved_digest;
     lock.stages[stage.index] = std::move(packages);
+    const auto& from = stage.base.where.empty() ? stage.where : stage.base.where;
+    m_base_env[stage.index] = {pulled->config.env,
+                               from.empty() ? image.reference
+                                            : fmt::format("{} (FROM on line {})", image.reference,
+                                                          from.front().begin.line)};
     if (!needs_packages(stage)) {
       return std::nullopt;
     }
@@ -221,6 +226,9 @@ private:
       const auto& base = m_request.plan->stages.at(static_cast<std::size_t>(earlier->stage));
       if (auto it = m_releases_of.find(base.index); it != m_releases_of.end()) {
         from = it->second;
+      }
+      if (auto it = m_base_env.find(base.index); it != m_base_env.end()) {
+        m_base_env[stage.index] = it->second; // the Env the RUN steps of the image's stages start from
       }
     }
     if (!from) {
@@ -310,6 +318,28 @@ private:
       if (install == nullptr) {
         continue;
       }
+      planner::InstallPackages expanded;
+      const bool reads_base_env = std::any_of(install->packages.begin(), install->packages.end(),
+                                              [](const auto& request) { return request.from_base_env.has_value(); });
+      if (reads_base_env) {
+        if (!m_request.expand_base_env) {
+          return support::fail("package words that read the base image's environment cannot be expanded here");
+        }
+        const auto base = m_base_env.find(stage.index);
+        auto requests =
+            m_request.expand_base_env(install->packages,
+                                      base == m_base_env.end() ? std::vector<std::string>{} : base->second.env,
+                                      base == m_base_env.end() ? "the base image" : base->second.image);
+        if (!requests) {
+          support::Error error = requests.error();
+          if (!install->where.empty()) error.where = install->where.front();
+          return std::unexpected(error);
+        }
+        expanded = *install;
+        expanded.packages = *requests;
+        lock.expanded[stage.index][reasons.size()] = std::move(*requests);
+        install = &expanded;
+      }
       auto added = resolve_step(*install, rel, installed);
       if (!added) {
         support::Error error = added.error();
@@ -377,6 +407,11 @@ private:
   std::map<std::string, std::unique_ptr<LoadedRelease>> m_releases;
   std::map<int, std::vector<const debian::Package*>> m_installed;
   std::map<int, StageRelease> m_releases_of; // by stage index
+  struct BaseEnv {
+    std::vector<std::string> env; // the pulled image config's Env, "KEY=VALUE"
+    std::string image;            // for messages: "REF (FROM on line N)"
+  };
+  std::map<int, BaseEnv> m_base_env; // by stage index: stages on a pulled image
   std::vector<std::unique_ptr<debian::PackageIndex>> m_image_status; // what m_installed points into
 };
 

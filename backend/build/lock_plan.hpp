@@ -4,7 +4,9 @@
 // indexes, choose the base package set, resolve each InstallPackages step on
 // top of what is installed, and fetch the chosen .debs. A stage on a registry
 // image is pulled to lock its digest; when it installs packages, the release
-// and installed set come from the image's own os-release and dpkg database.
+// and installed set come from the image's own os-release and dpkg database,
+// and package words that read the image's environment are expanded from its
+// config's Env.
 
 #include "backend/archive/sources.hpp"
 #include "backend/build/locked_packages.hpp"
@@ -18,6 +20,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace distill::backend::build {
 
@@ -35,6 +39,10 @@ struct PlanLock {
   std::map<int, std::vector<SuiteOrigin>> origins; // by stage index
   std::map<int, std::vector<std::vector<std::string>>> reasons; // why, per install step, per package
   std::map<int, std::vector<planner::debian::LockedIndex>> indexes; // the verified Packages files, by stage
+  // Install steps whose package words read the base image's Env
+  // (planner::BaseEnvWord): the requests they expanded to, by stage and by
+  // install step, for the lockfile's `requests`.
+  std::map<int, std::map<std::size_t, std::vector<planner::PackageRequest>>> expanded;
 };
 
 struct LockRequest {
@@ -47,6 +55,15 @@ struct LockRequest {
   std::string platform;            // for pulled bases; empty: the default
   registry::ClientOptions registry; // for pulled bases
   std::function<void(std::string_view)> log;
+  // Expands an install's package words that read the base image's Env
+  // (planner::BaseEnvWord) from that Env, giving the requests in their place;
+  // `image` names the base for messages. The shell's meaning is the
+  // planner's, so the cli wires planner::rewrite::expand_base_env_packages
+  // here; unset, such an install is an error.
+  std::function<support::Result<std::vector<planner::PackageRequest>>(
+      const std::vector<planner::PackageRequest>& packages, const std::vector<std::string>& env,
+      std::string_view image)>
+      expand_base_env;
 };
 
 // Resolves the plan's packages; fails naming the stage's FROM or the install

@@ -141,9 +141,15 @@ debian::Lockfile to_lockfile(const planner::Plan& plan, const PlanLock& lock, co
         }
       }
       const auto installs = installs_of(stage);
+      const auto expanded = lock.expanded.find(stage.index);
       for (std::size_t i = 0; i < installs.size() && i < packages->second.installs.size(); ++i) {
         debian::LockedInstall install;
-        for (const auto& request : installs[i]->packages) {
+        // Package words that read the base image's Env are recorded as what they expanded to.
+        const std::vector<planner::PackageRequest>* requests = &installs[i]->packages;
+        if (expanded != lock.expanded.end()) {
+          if (auto it = expanded->second.find(i); it != expanded->second.end()) requests = &it->second;
+        }
+        for (const auto& request : *requests) {
           install.requests.push_back(request_text(request));
         }
         install.recommends = installs[i]->recommends;

@@ -54,38 +54,64 @@ bool is_pattern(std::string_view text) {
   return text.find_first_of("*?[]^$|") != std::string_view::npos;
 }
 
+// A package word that reads variables only the base image's Env sets: plain
+// $NAME / ${NAME} only (an operator such as ${NAME:-x} or a pattern could not
+// be expanded at lock time exactly as the shell would), and the word must be
+// able to name packages (checked with a stand-in value).
+std::optional<BaseEnvWord> base_env_word(const shell::Word& word, const shell::Environment& environment) {
+  if (!environment.base_image || word.has_glob() || word.has_tilde()) return std::nullopt;
+  BaseEnvWord out;
+  out.word = word.text;
+  shell::Environment probe;
+  for (const shell::WordPart& part : word.parts) {
+    if (part.kind == shell::WordPart::Kind::literal) continue;
+    if (part.kind != shell::WordPart::Kind::parameter || !part.modifier.empty()) return std::nullopt;
+    const auto known = environment.values.find(part.text);
+    const bool seen = probe.values.contains(part.text);
+    if (known != environment.values.end()) {
+      if (!seen) out.values.emplace_back(part.text, known->second);
+      probe.values[part.text] = known->second;
+    } else if (shell::from_base_image(part.text, environment)) {
+      if (!seen) out.names.push_back(part.text);
+      probe.values[part.text] = "x0";
+    } else {
+      return std::nullopt;
+    }
+  }
+  auto fields = shell::expand_fields(word, probe);
+  if (out.names.empty() || !fields) return std::nullopt;
+  for (const std::string& field : *fields) {
+    if (!install_request(field, word)) return std::nullopt;
+  }
+  return out;
+}
+
 // The package arguments of install.
-void read_install_args(AptCommand& command, const std::vector<Arg>& operands) {
+void read_install_args(AptCommand& command, const std::vector<Arg>& operands, const AptContext& context) {
   for (const Arg& arg : operands) {
     if (!arg.error.empty()) {
+      if (context.environment) {
+        if (auto word = base_env_word(*arg.word, *context.environment)) {
+          std::string names;
+          for (const std::string& name : word->names) names += (names.empty() ? "$" : ", $") + name;
+          command.findings.push_back("package word '" + word->word + "' reads " + names +
+                                     " from the base image's environment: distill lock expands it from the "
+                                     "pulled image's config");
+          PackageRequest request;
+          request.from_base_env = std::move(*word);
+          command.packages.push_back(std::move(request));
+          continue;
+        }
+      }
       const bool substitution = arg.word->has_substitution();
       refuse(command, substitution ? "substitution-package-list" : "variable-package-list",
              "package list " + arg.error);
       return;
     }
     for (const std::string& field : arg.fields) {
-      // apt matches `name=1.2*` against versions; a glob anywhere else names several packages.
-      const auto equals = field.find('=');
-      const std::string_view head = std::string_view(field).substr(0, equals);
-      if (arg.word->has_glob() && (equals == std::string::npos || is_pattern(head))) {
-        refuse(command, "package-pattern", "package pattern '" + arg.word->text + "'");
-        return;
-      }
-      if (field.ends_with(".deb") || field.starts_with("/") || field.starts_with("./") || field.starts_with("../")) {
-        refuse(command, "local-deb", "installs a local package file (" + field + ")");
-        return;
-      }
-      if (is_pattern(head)) {
-        refuse(command, "package-pattern", "package pattern '" + field + "'");
-        return;
-      }
-      if (field.ends_with("-")) {
-        refuse(command, "remove-by-install", "'" + field + "' asks install to remove a package");
-        return;
-      }
-      auto request = parse_package_request(field);
+      auto request = install_request(field, *arg.word);
       if (!request) {
-        refuse(command, "bad-package-name", "'" + field + "' is not a package name");
+        refuse(command, request.error().cause, request.error().reason);
         return;
       }
       command.packages.push_back(std::move(*request));
@@ -173,7 +199,7 @@ AptCommand read_apt_get(AptCommand command, const std::vector<Arg>& args, const 
     if (sub == "reinstall" || options.reinstall) {
       refuse(command, "reinstall", command.tool + " --reinstall of packages the image already has");
     }
-    read_install_args(command, operands);
+    read_install_args(command, operands, context);
     if (!operands.empty() && command.packages.empty() && command.refusal.empty()) {
       command.findings.push_back(command.tool + " install gets no package names: its list expands to nothing");
     }
@@ -302,6 +328,29 @@ bool is_apt_cache_path(std::string_view path) {
     }
   }
   return false;
+}
+
+std::expected<PackageRequest, PackageRefusal> install_request(const std::string& field, const shell::Word& word) {
+  // apt matches `name=1.2*` against versions; a glob anywhere else names several packages.
+  const auto equals = field.find('=');
+  const std::string_view head = std::string_view(field).substr(0, equals);
+  if (word.has_glob() && (equals == std::string::npos || is_pattern(head))) {
+    return std::unexpected(PackageRefusal{"package-pattern", "package pattern '" + word.text + "'"});
+  }
+  if (field.ends_with(".deb") || field.starts_with("/") || field.starts_with("./") || field.starts_with("../")) {
+    return std::unexpected(PackageRefusal{"local-deb", "installs a local package file (" + field + ")"});
+  }
+  if (is_pattern(head)) {
+    return std::unexpected(PackageRefusal{"package-pattern", "package pattern '" + field + "'"});
+  }
+  if (field.ends_with("-")) {
+    return std::unexpected(PackageRefusal{"remove-by-install", "'" + field + "' asks install to remove a package"});
+  }
+  auto request = parse_package_request(field);
+  if (!request) {
+    return std::unexpected(PackageRefusal{"bad-package-name", "'" + field + "' is not a package name"});
+  }
+  return std::move(*request);
 }
 
 std::optional<PackageRequest> parse_package_request(std::string_view text) {

@@ -9,6 +9,7 @@
 #include "planner/shell/expand.hpp"
 #include "planner/shell/syntax.hpp"
 
+#include <expected>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,18 @@ bool changes_apt_sources(std::string_view path, const std::string* content);
 // True when shell text mentions a way of changing apt's sources or keys
 // (sources.list, keyrings, apt-key, add-apt-repository, --add-architecture).
 bool mentions_apt_sources(std::string_view text);
+
+// Why one field of install's package list names no package: a cause key
+// and a reason, as in AptCommand::cause and AptCommand::refusal.
+struct PackageRefusal {
+  std::string cause;
+  std::string reason;
+};
+
+// The request that `field`, one field of `apt-get install`'s package list
+// expanded from `word`, names. Fails for a local .deb, a pattern, `name-`
+// (install's way of removing) and what is no package name.
+std::expected<PackageRequest, PackageRefusal> install_request(const std::string& field, const shell::Word& word);
 
 // Reads `name[:arch][=version|/release]`; nullopt when it is not a package
 // name (a path, a pattern, a name ending in '-').

@@ -39,6 +39,7 @@
 #include "planner/shell/walk.hpp"
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ namespace distill::planner::rewrite {
 struct RunScriptContext {
   shell::Variables variables; // ENV and ARG values in scope (the step's environment)
   bool complete_environment = false; // `variables` is all of it: other names are unset (scratch and distro bases)
+  // The base is an image whose config's Env is read only at lock time: an
+  // install's package word may read it (BaseEnvWord in ir.hpp).
+  bool base_image_env = false;
+  std::set<std::string, std::less<>> shadowed; // names that Env cannot supply (ARG without a value, ...)
   shell::ShellOptions options;        // set by the SHELL's own flags (["/bin/bash", "-eo", "pipefail", "-c"])
   std::string workdir = "/";  // WORKDIR in effect
   bool root = true;           // USER is root

@@ -298,6 +298,8 @@ struct Reader {
       : script(s), run(r), cwd(r.workdir), arch(platform_arch(r.platform)) {
     env.values = r.variables;
     env.complete = r.complete_environment;
+    env.base_image = r.base_image_env;
+    env.shadowed = r.shadowed;
     options = r.options;
     context.run = &r;
     context.environment = &env;
@@ -419,6 +421,7 @@ struct Reader {
       for (std::size_t i = 1; name == "unset" && i < command.words.size(); ++i) {
         env.values.erase(command.words[i].value());
         env.unknown.erase(command.words[i].value());
+        env.shadowed.insert(command.words[i].value()); // no longer what the base image's Env set
       }
       add_line(text(command.begin, command.end));
       unit.kind = UnitKind::state;
@@ -591,6 +594,12 @@ struct Reader {
         unit = std::move(inspected);
         explain_installs(unit, item, pipeline);
         for (const std::string& name : unit.effects.variables) forget(name);
+        // After `. file`, `eval` or `export $(...)` any name may hold what the script set.
+        if (unit.effects.global || std::ranges::any_of(unit.effects.variables, [](const std::string& name) {
+              return name.empty() || name.find_first_of("$`\"'") != std::string::npos;
+            })) {
+          env.base_image = false;
+        }
         if (unit.effects.cwd) cwd.clear();
         bool guard = false;
         if (unit.install_commands == 0 && !unit.touches_apt && unit.sources_change.empty() && !unit.effects.cwd &&

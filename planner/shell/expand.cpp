@@ -1,5 +1,6 @@
 #include "planner/shell/expand.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string_view>
@@ -67,6 +68,16 @@ support::Result<void> check_part(const WordPart& part) {
 }
 
 } // namespace
+
+bool from_base_image(std::string_view name, const Environment& environment) {
+  const auto identifier_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  if (!environment.base_image || name.empty() || std::isdigit(static_cast<unsigned char>(name[0])) ||
+      !std::ranges::all_of(name, identifier_char)) {
+    return false;
+  }
+  return !environment.values.contains(name) && !environment.unknown.contains(name) &&
+         !environment.shadowed.contains(name) && !set_outside(name);
+}
 
 support::Result<std::vector<std::string>> expand_fields(const Word& word, const Variables& variables) {
   Environment environment;

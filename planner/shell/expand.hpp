@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace distill::planner::shell {
@@ -27,7 +28,19 @@ struct Environment {
   // True when `values` is the whole environment: any other name is unset,
   // except the ones the shell sets itself (HOME, PWD, IFS, ...) and proxy settings.
   bool complete = false;
+  // True when the base is an image whose config's Env the plan cannot see (a
+  // pulled image, or a stage built on one): a name nothing else gives a value
+  // may hold what that Env sets, which `distill lock` reads.
+  bool base_image = false;
+  // Names the base image's Env cannot supply here although `values` lacks
+  // them: an ARG without a value, a secret mount's env, an `unset`.
+  std::set<std::string, std::less<>> shadowed;
 };
+
+// True when `name` can only take its value from the base image's Env
+// (Environment::base_image): a variable name that the Dockerfile, the script
+// so far and the shell itself leave without a value.
+bool from_base_image(std::string_view name, const Environment& environment);
 
 // The fields a word becomes after parameter expansion and field splitting
 // (default IFS). Pathname patterns are kept as written (the caller checks

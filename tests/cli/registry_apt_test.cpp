@@ -1,15 +1,17 @@
-// apt-get install on a pulled Debian image, and the pulled base's digest in
-// distill.lock: a distill-built debian:bookworm-slim image is pushed to a real
+// apt-get install on a pulled Debian image (also of package names that only
+// the image's Env gives), and the pulled base's digest in distill.lock: a distill-built debian:bookworm-slim image is pushed to a real
 // docker-registry on 127.0.0.1 and used as the base of further builds. Needs
 // the host's Debian mirror (skipped when it cannot be reached).
 
 #include "../backend/fixtures/registry_fixture.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <string>
 
 namespace {
@@ -205,6 +207,53 @@ TEST_F(RegistryApt, ALockedBuildUsesTheLockedDigestAfterTheTagMoves) {
   auto updated = distill("lock " + (m_dir / "app").string());
   EXPECT_EQ(updated.status, 0) << updated.output;
   EXPECT_NE(read(m_dir / "app/distill.lock").find("\"digest\": \"" + second + "\""), std::string::npos);
+}
+
+TEST_F(RegistryApt, PackageWordsReadTheBaseImagesEnvAtLockTime) {
+  // Only the base's config sets JQ_ABI and TOOLS, as discourse/base sets the PG_MAJOR of
+  // discourse's `apt-get install postgresql-${PG_MAJOR}`.
+  push_base("base", "ENV JQ_ABI=1 TOOLS=\"jq less\"\n");
+  const fs::path app = m_dir / "app";
+  write(app / "Dockerfile", "FROM " + host() + "/base:1\n"
+                            "RUN apt-get update && apt-get install -y --no-install-recommends libjq${JQ_ABI} $TOOLS\n");
+
+  auto plan = distill("plan " + app.string());
+  ASSERT_EQ(plan.status, 0) << plan.output;
+  EXPECT_NE(plan.output.find("InstallPackages libjq${JQ_ABI} $TOOLS [no-recommends] [expanded at lock from the base "
+                             "image's env: $JQ_ABI, $TOOLS]"),
+            std::string::npos)
+      << plan.output;
+  auto json = distill("plan --json " + app.string());
+  ASSERT_EQ(json.status, 0) << json.output;
+  const auto planned = nlohmann::json::parse(json.output);
+  EXPECT_EQ(planned["stages"][0]["ops"][0]["packages"][1]["from_base_env"]["names"], nlohmann::json::array({"TOOLS"}));
+
+  auto locked = distill("lock " + app.string());
+  ASSERT_EQ(locked.status, 0) << locked.output;
+  const auto lock = nlohmann::json::parse(read(app / "distill.lock"));
+  const auto& install = lock["stages"][0]["installs"][0];
+  EXPECT_EQ(install["requests"], nlohmann::json::array({"libjq1", "jq", "less"})) << install.dump(2);
+  std::set<std::string> names;
+  for (const auto& package : install["packages"]) names.insert(package["name"].get<std::string>());
+  for (const char* name : {"libjq1", "jq", "less"}) EXPECT_TRUE(names.contains(name)) << name;
+
+  auto built = distill("build --progress plain --locked -o type=local,dest=" + (m_dir / "out").string() + " " +
+                       app.string());
+  ASSERT_EQ(built.status, 0) << built.output;
+  EXPECT_TRUE(fs::exists(m_dir / "out/usr/bin/jq"));
+  EXPECT_TRUE(fs::exists(m_dir / "out/usr/bin/less"));
+
+  // A variable the image's Env does not set: the lock stops at the RUN and says what to do.
+  write(m_dir / "unset/Dockerfile", "FROM " + host() + "/base:1\n"
+                                    "RUN apt-get update && apt-get install -y postgresql-${PG_MAJOR}\n");
+  auto failed = distill("lock " + (m_dir / "unset").string());
+  EXPECT_EQ(failed.status, 1) << failed.output;
+  EXPECT_NE(failed.output.find("Dockerfile:2"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("reads $PG_MAJOR in 'postgresql-${PG_MAJOR}', but the config of " + host() +
+                               "/base:1 (FROM on line 1) does not set it"),
+            std::string::npos)
+      << failed.output;
+  EXPECT_FALSE(fs::exists(m_dir / "unset/distill.lock"));
 }
 
 } // namespace
