@@ -1,6 +1,7 @@
 #include "cli/build_outputs.hpp"
 
 #include "backend/build/image_sbom.hpp"
+#include "backend/build/layer_cache.hpp"
 #include "backend/oci/archive_export.hpp"
 #include "backend/oci/image_copy.hpp"
 #include "backend/oci/layout.hpp"
@@ -50,6 +51,35 @@ support::Result<void> export_local(const backend::fs::Tree& tree, const stdfs::p
   return {};
 }
 
+// The SPDX text of the image: the same image, name and time give the same
+// document, so it is made once and then read from the cache (making it
+// needs the image's files).
+support::Result<std::string> sbom_text(const backend::build::BuildOptions& options,
+                                       const backend::oci::WrittenImage& image,
+                                       const backend::build::BuiltStage& built, const std::string& name,
+                                       std::int64_t epoch, const RootfsLoader& rootfs) {
+  backend::build::CacheKey key("sbom");
+  key.add(image.manifest.digest).add(name).add(epoch);
+  for (const auto& package : built.packages) {
+    key.add(package.name).add(package.version).add(package.arch).add(package.sha256).add(package.source);
+  }
+  const std::string hex = key.hex();
+  if (!options.no_cache) {
+    if (auto cached = backend::build::find_derived(options.cache_dir, hex)) {
+      return std::move(*cached);
+    }
+  }
+  auto files = rootfs();
+  if (!files) {
+    return std::unexpected(files.error());
+  }
+  // The loader filled built.rootfs (the same stage, held mutable by the caller).
+  const auto document = backend::build::image_sbom(built, name, image.manifest.digest, epoch);
+  std::string spdx = backend::sbom::spdx_json(document);
+  (void)backend::build::store_derived(options.cache_dir, hex, spdx); // a miss next time at worst
+  return spdx;
+}
+
 } // namespace
 
 std::string store_tag(const std::string& name) {
@@ -64,7 +94,7 @@ std::string store_tag(const std::string& name) {
 
 support::Result<void> write_outputs(const backend::build::BuildOptions& options, const stdfs::path& layout,
                                     const backend::oci::WrittenImage& image,
-                                    const backend::build::BuiltStage& built) {
+                                    const backend::build::BuiltStage& built, const RootfsLoader& rootfs) {
   std::vector<std::string> tags;
   for (const auto& tag : options.tags) {
     tags.push_back(store_tag(tag));
@@ -80,8 +110,11 @@ support::Result<void> write_outputs(const backend::build::BuildOptions& options,
   const std::int64_t epoch = options.source_date_epoch.value_or(0);
   // The SBOM travels with the image: attached in the store (and so in every
   // layout or archive export of it) and, with --sbom, written to a file.
-  const auto document = backend::build::image_sbom(built, store_tags.front(), image.manifest.digest, epoch);
-  const std::string spdx = backend::sbom::spdx_json(document);
+  auto spdx_text = sbom_text(options, image, built, store_tags.front(), epoch, rootfs);
+  if (!spdx_text) {
+    return std::unexpected(spdx_text.error());
+  }
+  const std::string& spdx = *spdx_text;
   if (auto attached = backend::sbom::attach_sbom(layout, image.manifest, spdx, epoch); !attached) {
     return std::unexpected(attached.error());
   }
@@ -108,7 +141,11 @@ support::Result<void> write_outputs(const backend::build::BuildOptions& options,
       done = backend::oci::write_docker_archive(layout, store_tags.front(), tags, output.dest, mtime);
       break;
     case OutputType::local:
-      done = export_local(built.rootfs, output.dest);
+      if (auto files = rootfs(); !files) {
+        done = std::unexpected(files.error());
+      } else {
+        done = export_local(**files, output.dest);
+      }
       break;
     case OutputType::image:
       break; // pushed by the caller once the local outputs are written

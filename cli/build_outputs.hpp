@@ -9,9 +9,13 @@
 #include "support/error.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace distill::cli {
+
+// The built image's files, read when an output needs them.
+using RootfsLoader = std::function<support::Result<const backend::fs::Tree*>()>;
 
 // Writes every output the options ask for; the image's blobs are already in
 // `layout` (the local store). Prints the digest, size and how to run it.
@@ -19,7 +23,7 @@ namespace distill::cli {
 support::Result<void> write_outputs(const backend::build::BuildOptions& options,
                                     const std::filesystem::path& layout,
                                     const backend::oci::WrittenImage& image,
-                                    const backend::build::BuiltStage& built);
+                                    const backend::build::BuiltStage& built, const RootfsLoader& rootfs);
 
 // The name the store gives `-t NAME`: "app" -> "app:latest", as docker does;
 // a name with a tag or digest stays as it is.

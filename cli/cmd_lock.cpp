@@ -84,7 +84,7 @@ int run_lock(const Args& args) {
   auto fetcher = backend::fetch::make_curl_fetcher();
   LockSettings settings{inputs.dockerfile, context, mirror, keyring, minimal, false, false,
                         vm.count("update") != 0U, backend::build::default_cache_dir(), security_mirror,
-                        snapshot, "linux/amd64", {}, {}, {}};
+                        snapshot, "linux/amd64", {}, {}, {}, {}};
   auto outcome = resolve_or_read_lock(*loaded, settings, *fetcher, *cache, progress);
   if (!outcome) {
     support::Diagnostic diagnostic{support::Severity::error, "",

@@ -30,6 +30,42 @@ std::string lock_inputs_hash(const LoadedPlan& loaded, const LockSettings& setti
   return planner::debian::inputs_hash(inputs);
 }
 
+namespace {
+
+backend::build::LockRequest lock_request(const LoadedPlan& loaded, const LockSettings& settings,
+                                         backend::fetch::Fetcher& fetcher, const backend::fetch::Cache& cache,
+                                         Progress& progress) {
+  backend::archive::MirrorOverride mirrors;
+  if (!settings.mirror.empty()) {
+    mirrors.mirrors.push_back(settings.mirror);
+  }
+  if (!settings.security_mirror.empty()) {
+    mirrors.security_mirrors.push_back(settings.security_mirror);
+  }
+  if (!settings.snapshot.empty()) {
+    mirrors.snapshot = settings.snapshot;
+  }
+  if (!settings.keyring.empty()) {
+    mirrors.keyrings.push_back(settings.keyring);
+  }
+  backend::build::LockRequest request;
+  request.plan = &loaded.plan;
+  request.sources = backend::archive::sources_context_from_env(mirrors, settings.context);
+  request.fetcher = &fetcher;
+  request.cache = &cache;
+  request.minimal = settings.minimal;
+  request.platform = settings.platform;
+  request.registry.insecure_registries = settings.insecure_registries;
+  request.registry.mirrors = settings.registry_mirrors;
+  request.registry.auth_files = backend::registry::auth_files_from_env();
+  request.log = [&progress](std::string_view line) { progress.line(line); };
+  request.expand_base_env = planner::rewrite::expand_base_env_packages;
+  request.closure_packages = settings.closure_packages;
+  return request;
+}
+
+} // namespace
+
 support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, const LockSettings& settings,
                                                   backend::fetch::Fetcher& fetcher,
                                                   const backend::fetch::Cache& cache, Progress& progress) {
@@ -61,32 +97,7 @@ support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, cons
   } else if (settings.locked) {
     return support::fail("{} does not exist and --locked forbids creating it (run 'distill lock')", path.string());
   }
-  backend::archive::MirrorOverride mirrors;
-  if (!settings.mirror.empty()) {
-    mirrors.mirrors.push_back(settings.mirror);
-  }
-  if (!settings.security_mirror.empty()) {
-    mirrors.security_mirrors.push_back(settings.security_mirror);
-  }
-  if (!settings.snapshot.empty()) {
-    mirrors.snapshot = settings.snapshot;
-  }
-  if (!settings.keyring.empty()) {
-    mirrors.keyrings.push_back(settings.keyring);
-  }
-  backend::build::LockRequest request;
-  request.plan = &loaded.plan;
-  request.sources = backend::archive::sources_context_from_env(mirrors, settings.context);
-  request.fetcher = &fetcher;
-  request.cache = &cache;
-  request.minimal = settings.minimal;
-  request.platform = settings.platform;
-  request.registry.insecure_registries = settings.insecure_registries;
-  request.registry.mirrors = settings.registry_mirrors;
-  request.registry.auth_files = backend::registry::auth_files_from_env();
-  request.log = [&](std::string_view line) { progress.line(line); };
-  request.expand_base_env = planner::rewrite::expand_base_env_packages;
-  auto lock = backend::build::lock_plan(request);
+  auto lock = backend::build::lock_plan(lock_request(loaded, settings, fetcher, cache, progress));
   if (!lock) {
     return std::unexpected(lock.error());
   }
@@ -101,6 +112,28 @@ support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, cons
     progress.line(fmt::format("wrote {}", path.string()));
   }
   return outcome;
+}
+
+support::Result<std::vector<backend::build::LockedPackage>> compat_base_packages(
+    const LoadedPlan& loaded, const LockSettings& settings, int stage_index, backend::fetch::Fetcher& fetcher,
+    const backend::fetch::Cache& cache, Progress& progress) {
+  auto request = lock_request(loaded, settings, fetcher, cache, progress);
+  request.minimal = false;
+  request.closure_packages.clear();
+  auto lock = backend::build::lock_plan(request);
+  if (!lock) {
+    return std::unexpected(lock.error());
+  }
+  auto stage = lock->stages.find(stage_index);
+  if (stage == lock->stages.end()) {
+    return std::vector<backend::build::LockedPackage>{};
+  }
+  backend::build::PlanLock base;
+  base.stages[stage_index].base = stage->second.base;
+  if (auto fetched = backend::build::fetch_packages(base, fetcher, cache); !fetched) {
+    return std::unexpected(fetched.error());
+  }
+  return std::move(base.stages[stage_index].base);
 }
 
 } // namespace distill::cli

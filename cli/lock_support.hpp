@@ -9,6 +9,7 @@
 #include "support/error.hpp"
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct LockSettings {
   std::vector<std::string> insecure_registries;
   std::vector<std::string> registry_mirrors;
   std::vector<std::string> build_contexts; // part of the inputs: they change what FROM names
+  // --minimal: packages added to a stage's minimal base because the image's
+  // files need them (by stage index). Not part of the inputs hash: the lock
+  // written with them serves the next build of the same Dockerfile.
+  std::map<int, std::vector<std::string>> closure_packages;
 };
 
 // distill.lock next to the Dockerfile.
@@ -50,5 +55,12 @@ struct LockOutcome {
 support::Result<LockOutcome> resolve_or_read_lock(const LoadedPlan& loaded, const LockSettings& settings,
                                                   backend::fetch::Fetcher& fetcher,
                                                   const backend::fetch::Cache& cache, Progress& progress);
+
+// The packages the compat image of stage `stage_index` holds (its base set,
+// resolved as without --minimal) with their .debs fetched: where --minimal
+// looks for what the image's files need.
+support::Result<std::vector<backend::build::LockedPackage>> compat_base_packages(
+    const LoadedPlan& loaded, const LockSettings& settings, int stage_index, backend::fetch::Fetcher& fetcher,
+    const backend::fetch::Cache& cache, Progress& progress);
 
 } // namespace distill::cli

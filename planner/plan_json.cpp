@@ -276,4 +276,11 @@ std::string plan_to_json(const Plan& plan) {
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+std::string op_fingerprint(const Op& op) {
+  // CBOR keeps every byte of a string as it is (dump() would reject or
+  // replace invalid UTF-8, and two different contents could then compare equal).
+  const std::vector<std::uint8_t> bytes = json::to_cbor(std::visit(OpJson{}, op));
+  return {bytes.begin(), bytes.end()};
+}
+
 } // namespace distill::planner

@@ -13,4 +13,9 @@ namespace distill::planner {
 // strings becomes U+FFFD.
 std::string plan_to_json(const Plan& plan);
 
+// One op's fields without its source ranges, as bytes (CBOR of its JSON
+// object): what the op does, so that the same op on another line compares
+// equal (build cache keys).
+std::string op_fingerprint(const Op& op);
+
 } // namespace distill::planner

@@ -1,6 +1,7 @@
 #include "backend/build/build_context.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <system_error>
 
 #include <fnmatch.h>
@@ -58,20 +59,17 @@ support::Result<std::vector<std::string>> list_context(const BuildContext& conte
 
 namespace {
 
-std::string clean_pattern(std::string pattern) {
+std::string clean_pattern(std::string_view pattern) {
   while (pattern.starts_with("./")) {
-    pattern.erase(0, 2);
+    pattern.remove_prefix(2);
   }
   while (pattern.starts_with('/')) {
-    pattern.erase(0, 1);
+    pattern.remove_prefix(1);
   }
   while (pattern.size() > 1 && pattern.ends_with('/')) {
-    pattern.pop_back();
+    pattern.remove_suffix(1);
   }
-  if (pattern.empty()) {
-    pattern = ".";
-  }
-  return pattern;
+  return pattern.empty() ? std::string(".") : std::string(pattern);
 }
 
 bool has_wildcard(const std::string& pattern) {

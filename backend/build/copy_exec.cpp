@@ -3,6 +3,7 @@
 #include "backend/build/url_source.hpp"
 #include "backend/build/user_db.hpp"
 #include "backend/layer/layer_reader.hpp"
+#include "support/sha256.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <system_error>
 
 #include <fnmatch.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 namespace distill::backend::build {
@@ -19,13 +21,7 @@ namespace stdfs = std::filesystem;
 
 namespace {
 
-// What one source contributes: a relative path under the source root and the
-// entry to place.
-struct Item {
-  std::string relative; // "" for the source itself
-  fs::Entry entry;
-  bool from_archive = false; // unpacked by ADD: keeps its owners; hard links are archive-relative
-};
+using Item = CopyItem;
 
 // chmod(1)'s symbolic modes ("u+x,go-w", "a=rX"), applied to `mode`; empty
 // when the text is not one. BuildKit accepts them in COPY --chmod too.
@@ -282,21 +278,12 @@ support::Result<Placement> place(const planner::Copy& op, std::size_t source_cou
 
 } // namespace
 
-support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs& in) {
-  std::optional<Owner> owner;
-  if (!op.chown.empty()) {
-    auto resolved = resolve_owner(*in.rootfs, op.chown);
-    if (!resolved) {
-      return std::unexpected(resolved.error());
-    }
-    owner = *resolved;
-  }
+support::Result<std::vector<CopySource>> collect_copy_sources(const planner::Copy& op, const CopyInputs& in) {
   if (!op.chmod_text.empty() && !op.chmod && !apply_symbolic_mode(op.chmod_text, 0644, false)) {
     return support::fail("--chmod={}: not a mode: use octal (0755) or chmod's symbolic form (u+x,go-w)",
                          op.chmod_text);
   }
-  // Expand the sources to (name, items) pairs.
-  std::vector<std::pair<std::string, std::vector<Item>>> sources;
+  std::vector<CopySource> sources;
   for (const auto& inline_file : op.inline_files) {
     sources.push_back({inline_file.name,
                        {{"", fs::make_file(fs::Content::from_bytes(inline_file.content), 0644, in.epoch)}}});
@@ -358,7 +345,60 @@ support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs
       sources.push_back({match, std::move(*items)});
     }
   }
-  const bool single_is_dir = sources.size() == 1 && sources.front().second.front().entry.is_dir();
+  return sources;
+}
+
+support::Result<std::string> copy_sources_digest(const std::vector<CopySource>& sources) {
+  support::Sha256 hash;
+  auto add = [&hash](std::string_view part) {
+    hash.update(std::to_string(part.size()) + ":");
+    hash.update(part);
+  };
+  for (const auto& source : sources) {
+    add(source.name);
+    add(std::to_string(source.items.size()));
+    for (const auto& item : source.items) {
+      const fs::Entry& entry = item.entry;
+      add(item.relative);
+      add(fmt::format("{} {:o} {} {} {} {}", fs::to_string(entry.type), entry.mode, entry.uid, entry.gid,
+                      entry.mtime, item.from_archive ? 1 : 0));
+      add(entry.link_target);
+      if (entry.type != fs::EntryType::regular) {
+        continue;
+      }
+      if (!entry.content.sha256.empty()) {
+        add(entry.content.sha256);
+        continue;
+      }
+      auto bytes = fs::read_content(entry.content);
+      if (!bytes) {
+        return std::unexpected(bytes.error());
+      }
+      add(support::sha256_hex(*bytes));
+    }
+  }
+  return hash.hex_digest();
+}
+
+support::Result<fs::Tree> execute_copy(const planner::Copy& op, const CopyInputs& in) {
+  auto sources = collect_copy_sources(op, in);
+  if (!sources) {
+    return std::unexpected(sources.error());
+  }
+  return place_copy_sources(op, std::move(*sources), in);
+}
+
+support::Result<fs::Tree> place_copy_sources(const planner::Copy& op, std::vector<CopySource> sources,
+                                             const CopyInputs& in) {
+  std::optional<Owner> owner;
+  if (!op.chown.empty()) {
+    auto resolved = resolve_owner(*in.rootfs, op.chown);
+    if (!resolved) {
+      return std::unexpected(resolved.error());
+    }
+    owner = *resolved;
+  }
+  const bool single_is_dir = sources.size() == 1 && sources.front().items.front().entry.is_dir();
   auto placement = place(op, sources.size(), single_is_dir, *in.rootfs);
   if (!placement) {
     return std::unexpected(placement.error());

@@ -1,8 +1,11 @@
 #include "backend/build/executor.hpp"
 
+#include "backend/build/base_platform_check.hpp"
 #include "backend/build/copy_exec.hpp"
 #include "backend/build/file_op_exec.hpp"
 #include "backend/build/image_pull.hpp"
+#include "backend/build/layer_cache.hpp"
+#include "backend/build/layer_skeleton.hpp"
 #include "backend/build/package_exec.hpp"
 #include "backend/build/url_source.hpp"
 #include "backend/layer/layer_reader.hpp"
@@ -12,6 +15,7 @@
 #include "backend/registry/named_context.hpp"
 #include "backend/registry/platform.hpp"
 #include "backend/registry/pull.hpp"
+#include "backend/sandbox/layer_dir.hpp"
 #include "backend/sandbox/run_step.hpp"
 
 #include <fmt/format.h>
@@ -125,6 +129,150 @@ private:
     m_built.config.history.push_back(std::move(entry));
   }
 
+  support::Result<void> ensure_files() {
+    std::vector<std::size_t> read_back;
+    for (std::size_t i = m_built.applied; i < m_built.layers.size(); ++i) {
+      if (!m_built.layer_trees[i]) {
+        read_back.push_back(i);
+      }
+    }
+    if (auto loaded = load_stage_files(m_built, m_in.layout, m_in.spool_dir); !loaded) {
+      return loaded;
+    }
+    for (const auto i : read_back) {
+      store_skeleton(m_in.options->cache_dir, m_built.layers[i].blob.digest, *m_built.layer_trees[i]);
+    }
+    return {};
+  }
+
+  // The files below the step as far as placing a COPY or making a WORKDIR
+  // needs them (paths, types, link targets, the account databases): the
+  // rootfs when it is loaded, else the layers' skeletons, and the rootfs
+  // read back from the store only when a skeleton is missing.
+  support::Result<const fs::Tree*> shape() {
+    if (m_built.applied == m_built.layers.size()) {
+      return &m_built.rootfs;
+    }
+    for (; m_shape_layers < m_built.layers.size(); ++m_shape_layers) {
+      const fs::Tree* layer = m_built.layer_trees[m_shape_layers].get();
+      std::optional<fs::Tree> skeleton;
+      if (layer == nullptr) {
+        skeleton = load_skeleton(m_in.options->cache_dir, m_built.layers[m_shape_layers].blob.digest);
+        if (!skeleton) {
+          if (auto loaded = ensure_files(); !loaded) {
+            return std::unexpected(loaded.error());
+          }
+          return &m_built.rootfs;
+        }
+        layer = &*skeleton;
+      }
+      if (auto applied = fs::apply_layer(m_shape, *layer); !applied) {
+        return std::unexpected(applied.error());
+      }
+    }
+    return &m_shape;
+  }
+
+  // The start of a step's cache key: what it is, the build's settings, and
+  // the layers below it (which decide the files it sees). Empty when the
+  // build keeps no layer cache.
+  std::optional<CacheKey> cache_key(std::string_view kind) const {
+    if (!m_in.fingerprint || m_in.options->cache_dir.empty()) {
+      return std::nullopt;
+    }
+    const auto options = layer_options(m_in);
+    CacheKey key(kind);
+    key.add(m_in.epoch).add(static_cast<std::int64_t>(options.compression)).add(options.level);
+    key.add(m_built.layers);
+    return key;
+  }
+
+  struct Mark {
+    std::size_t layers = 0;
+    std::size_t history = 0;
+    std::size_t notes = 0;
+  };
+  Mark mark() const {
+    return {m_built.layers.size(), m_built.config.history.size(), m_built.unmodelled_scripts.size()};
+  }
+
+  // Takes a step's layers from the cache; false when there is no usable record.
+  bool reuse(const std::optional<std::string>& key) {
+    if (!key || m_in.options->no_cache) {
+      return false;
+    }
+    auto record = find_step_record(m_in.options->cache_dir, *key, m_in.layout);
+    if (!record) {
+      return false;
+    }
+    for (auto& layer : record->layers) {
+      m_built.layers.push_back(std::move(layer));
+      m_built.layer_trees.push_back(nullptr);
+    }
+    for (const auto& entry : record->history) {
+      history(entry.created_by, entry.empty_layer);
+    }
+    for (auto& note : record->notes) {
+      m_built.unmodelled_scripts.push_back(std::move(note));
+    }
+    return true;
+  }
+
+  // Records what the step made since `from`; a cache that cannot be written
+  // costs only the next build's time.
+  void remember(const std::optional<std::string>& key, const Mark& from) {
+    if (!key) {
+      return;
+    }
+    StepRecord record;
+    record.layers.assign(m_built.layers.begin() + static_cast<std::ptrdiff_t>(from.layers), m_built.layers.end());
+    for (std::size_t i = from.history; i < m_built.config.history.size(); ++i) {
+      const auto& entry = m_built.config.history[i];
+      record.history.push_back({entry.created_by, entry.empty_layer});
+    }
+    record.notes.assign(m_built.unmodelled_scripts.begin() + static_cast<std::ptrdiff_t>(from.notes),
+                        m_built.unmodelled_scripts.end());
+    if (auto stored = store_step_record(m_in.options->cache_dir, *key, record); !stored) {
+      m_in.log(fmt::format("note: layer cache not written: {}", stored.error().message));
+    }
+  }
+
+  // Does `work` unless the cache has what it made under `key`.
+  support::Result<void> cached(const std::optional<CacheKey>& key, std::string_view what,
+                               const std::function<support::Result<void>()>& work) {
+    const std::optional<std::string> hex = key ? std::optional(key->hex()) : std::nullopt;
+    if (reuse(hex)) {
+      m_in.log(fmt::format("cached {}", what));
+      return {};
+    }
+    const Mark from = mark();
+    if (auto done = work(); !done) {
+      return done;
+    }
+    remember(hex, from);
+    return {};
+  }
+
+  std::string fingerprint(const planner::Op& op) const { return m_in.fingerprint(op); }
+
+  void add_package_inputs(CacheKey& key, const PackageStep& step) const {
+    const StagePackages& stage = *step.stage;
+    key.add(stage.distro).add(stage.suite).add(stage.slim ? 1 : 0).add(stage.minimal ? 1 : 0);
+    key.add(stage.on_image ? 1 : 0).add(stage.mirror_uri).add(step.base ? 1 : 0);
+    for (const auto* list : {&step.installed, &step.added}) {
+      key.add(static_cast<std::int64_t>(list->size()));
+      for (const auto& package : *list) {
+        key.add(package.name).add(package.version).add(package.arch).add(package.sha256);
+      }
+    }
+    for (const auto& user : step.users) {
+      key.add(fingerprint(user));
+    }
+    for (const auto& group : step.groups) {
+      key.add(fingerprint(group));
+    }
+  }
+
   support::Result<void> start(const planner::Stage& stage) {
     m_built.config.created = created();
     if (std::holds_alternative<planner::ScratchBase>(stage.base.kind)) {
@@ -152,9 +300,10 @@ private:
     return from_registry(std::get<planner::ImageBase>(stage.base.kind), stage.base.platform);
   }
 
-  // The filesystem of a registry image (or OCI layout) named by COPY --from, read once per build.
-  support::Result<const fs::Tree*> image_rootfs(const std::string& reference) {
-    if (auto it = m_image_roots.find(reference); it != m_image_roots.end()) {
+  // A registry image (or OCI layout) named by COPY --from, pulled once per
+  // stage; its files are read when a step needs them.
+  support::Result<BuiltStage*> image_stage(const std::string& reference) {
+    if (auto it = m_images.find(reference); it != m_images.end()) {
       return it->second.get();
     }
     StageExecutor pulling(m_in, m_done);
@@ -165,9 +314,9 @@ private:
     if (!pulled) {
       return std::unexpected(pulled.error());
     }
-    auto tree = std::make_shared<fs::Tree>(std::move(pulling.m_built.rootfs));
-    m_image_roots[reference] = tree;
-    return tree.get();
+    auto& stage = m_images[reference];
+    stage = std::make_unique<BuiltStage>(std::move(pulling.m_built));
+    return stage.get();
   }
 
   // FROM an image in a registry: pulled into the download cache (verified by
@@ -192,6 +341,7 @@ private:
       return std::unexpected(pulled.error());
     }
     const auto& ref = pulled->reference;
+    check_platform(request.platform, base.reference, pulled->config);
     m_built.config = pulled->config;
     m_built.config.on_build.clear();
     m_built.annotations["org.opencontainers.image.base.name"] = registry::to_string(ref);
@@ -201,15 +351,9 @@ private:
       if (auto linked = registry::link_blob(pulled->layer_files[i], m_in.layout, descriptor.digest); !linked) {
         return linked;
       }
-      auto tree = layer::read_layer(pulled->layer_files[i]);
-      if (!tree) {
-        return std::unexpected(tree.error().context(fmt::format("reading layer {}", descriptor.digest)));
-      }
-      if (auto applied = fs::apply_layer(m_built.rootfs, *tree); !applied) {
-        return applied;
-      }
+      // Read from the store when a step needs the files.
       m_built.layers.push_back(oci::ImageLayer{descriptor, pulled->config.diff_ids[i]});
-      m_built.layer_trees.push_back(std::make_shared<fs::Tree>(std::move(*tree)));
+      m_built.layer_trees.push_back(nullptr);
     }
     if (!oci::env_value(m_built.config.env, "PATH")) {
       oci::set_env(m_built.config.env, "PATH", k_default_path);
@@ -222,6 +366,9 @@ private:
     if (!image) {
       return std::unexpected(image.error().context(fmt::format("reading oci-layout://{}", base.path)));
     }
+    check_platform(m_stage != nullptr && !m_stage->base.platform.empty() ? m_stage->base.platform
+                                                                         : m_in.options->platform,
+                   "oci-layout://" + base.path, image->config);
     m_built.config = image->config;
     m_built.config.history = image->config.history;
     m_built.config.on_build.clear();
@@ -241,23 +388,31 @@ private:
           return support::fail("copying layer {}: {}", descriptor.digest, ec.message());
         }
         std::filesystem::rename(temp, target, ec);
-      }
-      auto tree = layer::read_layer(source);
-      if (!tree) {
-        return std::unexpected(tree.error().context(fmt::format("reading layer {}", descriptor.digest)));
-      }
-      if (auto applied = fs::apply_layer(m_built.rootfs, *tree); !applied) {
-        return applied;
+        if (ec) {
+          return support::fail("copying layer {}: {}", descriptor.digest, ec.message());
+        }
       }
       oci::ImageLayer layer{descriptor, index < image->config.diff_ids.size() ? image->config.diff_ids[index] : ""};
       m_built.layers.push_back(layer);
-      m_built.layer_trees.push_back(std::make_shared<fs::Tree>(std::move(*tree)));
+      m_built.layer_trees.push_back(nullptr); // read from the store when needed
       ++index;
     }
     if (!oci::env_value(m_built.config.env, "PATH")) {
       oci::set_env(m_built.config.env, "PATH", k_default_path);
     }
     return {};
+  }
+
+  // BuildKit's InvalidBaseImagePlatform, for a FROM (not for COPY --from).
+  void check_platform(const std::string& requested, const std::string& image, const oci::ImageConfig& config) {
+    if (m_stage == nullptr || !m_in.warn) {
+      return;
+    }
+    const support::SourceRange where = m_stage->base.where.empty() ? support::SourceRange{} : m_stage->base.where.front();
+    if (auto warning = check_base_platform(requested.empty() ? "linux/amd64" : requested, image,
+                                           oci::Platform{config.architecture, config.os, config.variant}, where)) {
+      m_in.warn(*warning);
+    }
   }
 
   const StagePackages* packages() const {
@@ -277,12 +432,8 @@ private:
     PackageStep step = package_step(*locked);
     step.added = locked->base;
     step.base = true;
-    auto layers = package_layers(step);
-    if (!layers) {
-      return std::unexpected(layers.error());
-    }
-    if (auto added = add_package_layers(*layers, base.distro + " " + base.suite); !added) {
-      return added;
+    if (auto done = package_work(step, base.distro + " " + base.suite); !done) {
+      return done;
     }
     m_installed = locked->base;
     if (locked->minimal) {
@@ -304,9 +455,7 @@ private:
       return std::unexpected(blobs.error());
     }
     for (std::size_t i = 0; i < trees.size(); ++i) {
-      if (auto applied = fs::apply_layer(m_built.rootfs, *trees[i]); !applied) {
-        return applied;
-      }
+      store_skeleton(m_in.options->cache_dir, (*blobs)[i].digest, *trees[i]);
       m_built.layers.push_back(oci::image_layer((*blobs)[i]));
       const bool generated = i == layers.packages.size();
       history(generated ? fmt::format("{}: generated files", what)
@@ -341,12 +490,32 @@ private:
     PackageStep step = package_step(*locked);
     step.installed = m_installed;
     step.added = list;
-    auto layers = package_layers(step);
-    if (!layers) {
-      return std::unexpected(layers.error());
+    if (auto done = package_work(step, created_by); !done) {
+      return done;
     }
     m_installed.insert(m_installed.end(), list.begin(), list.end());
-    return add_package_layers(*layers, created_by);
+    return {};
+  }
+
+  // The layers of a package step, from the cache or unpacked and written.
+  support::Result<void> package_work(const PackageStep& step, const std::string& what) {
+    auto key = cache_key("packages");
+    if (key) {
+      add_package_inputs(*key, step);
+      key->add(what);
+    }
+    return cached(key, what, [&]() -> support::Result<void> {
+      if (step.image != nullptr) {
+        if (auto loaded = ensure_files(); !loaded) {
+          return loaded;
+        }
+      }
+      auto layers = package_layers(step);
+      if (!layers) {
+        return std::unexpected(layers.error());
+      }
+      return add_package_layers(*layers, what);
+    });
   }
 
   PackageStep package_step(const StagePackages& locked) const {
@@ -372,16 +541,39 @@ private:
     if (!blob) {
       return std::unexpected(blob.error());
     }
-    if (auto applied = fs::apply_layer(m_built.rootfs, tree); !applied) {
-      return applied;
-    }
+    store_skeleton(m_in.options->cache_dir, blob->digest, tree);
     m_built.layers.push_back(oci::image_layer(*blob));
     m_built.layer_trees.push_back(std::make_shared<fs::Tree>(std::move(tree)));
     history(created_by, false);
     return {};
   }
 
+  // True when every layer below is unpacked in the sandbox's cache, so that
+  // a RUN needs none of their trees.
+  bool layers_unpacked() const {
+    for (const auto& layer : m_built.layers) {
+      auto dir = sandbox::layer_dir(m_in.options->cache_dir, layer.blob.digest);
+      std::error_code ec;
+      if (!dir || !std::filesystem::is_directory(*dir, ec)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   support::Result<void> run_step(const planner::Run& run, const std::string& created_by) {
+    if (!layers_unpacked()) {
+      if (auto loaded = ensure_files(); !loaded) {
+        return loaded;
+      }
+    }
+    for (const auto& mount : run.mounts) {
+      if (auto it = m_done.find(mount.from_stage); mount.from_stage >= 0 && it != m_done.end()) {
+        if (auto loaded = load_stage_files(it->second, m_in.layout, m_in.spool_dir); !loaded) {
+          return loaded;
+        }
+      }
+    }
     sandbox::StepOptions options;
     options.cache_dir = m_in.options->cache_dir;
     for (std::size_t i = 0; i < m_built.layers.size(); ++i) {
@@ -404,7 +596,12 @@ private:
     if (!result) {
       return std::unexpected(result.error());
     }
-    return add_layer(std::move(result->layer), created_by);
+    // The sandbox's key covers the layers below, the command and its mounts.
+    auto key = cache_key("run");
+    if (key) {
+      key->add(result->cache_key).add(created_by);
+    }
+    return cached(key, created_by, [&] { return add_layer(std::move(result->layer), created_by); });
   }
 
   support::Result<void> copy_step(const planner::Copy& op, const std::string& created_by) {
@@ -415,12 +612,19 @@ private:
       m_in.log(fmt::format("download {}", url));
       return fetch_url_source(url, checksum, *m_in.cache, *m_in.fetcher);
     };
+    auto key = cache_key("copy");
+    if (key) {
+      key->add(fingerprint(op)).add(created_by);
+    }
+    // Sources from another stage or an image are keyed by its layers and read
+    // only when the step is not in the cache.
+    BuiltStage* from_stage = nullptr;
     if (op.from_stage >= 0) {
       auto it = m_done.find(op.from_stage);
       if (it == m_done.end()) {
         return support::fail("COPY --from={}: stage not built", op.from);
       }
-      inputs.from_rootfs = &it->second.rootfs;
+      from_stage = &it->second;
     } else if (op.from.starts_with(registry::k_directory_scheme)) {
       // A directory named by --build-context: a second build context.
       const std::string dir = op.from.substr(registry::k_directory_scheme.size());
@@ -436,11 +640,11 @@ private:
       inputs.context = listing.context.get();
       inputs.context_paths = &listing.paths;
     } else if (!op.from.empty()) {
-      auto rootfs = image_rootfs(op.from);
-      if (!rootfs) {
-        return std::unexpected(rootfs.error().context(fmt::format("COPY --from={}", op.from)));
+      auto image = image_stage(op.from);
+      if (!image) {
+        return std::unexpected(image.error().context(fmt::format("COPY --from={}", op.from)));
       }
-      inputs.from_rootfs = *rootfs;
+      from_stage = *image;
     } else {
       if (!m_context_paths) {
         auto listed = list_context(m_in.context);
@@ -452,14 +656,64 @@ private:
       inputs.context = &m_in.context;
       inputs.context_paths = &*m_context_paths;
     }
-    auto tree = execute_copy(op, inputs);
-    if (!tree) {
-      return std::unexpected(tree.error());
+    std::optional<std::vector<CopySource>> sources;
+    if (from_stage != nullptr) {
+      if (key) {
+        key->add(from_stage->layers);
+      }
+    } else {
+      auto collected = collect_copy_sources(op, inputs);
+      if (!collected) {
+        return std::unexpected(collected.error());
+      }
+      sources = std::move(*collected);
+      if (key) {
+        auto digest = copy_sources_digest(*sources);
+        if (!digest) {
+          return std::unexpected(digest.error());
+        }
+        key->add(*digest);
+      }
     }
-    return add_layer(std::move(*tree), created_by);
+    return cached(key, created_by, [&]() -> support::Result<void> {
+      auto below = shape();
+      if (!below) {
+        return std::unexpected(below.error());
+      }
+      inputs.rootfs = *below;
+      if (from_stage != nullptr) {
+        if (auto loaded = load_stage_files(*from_stage, m_in.layout, m_in.spool_dir); !loaded) {
+          return loaded;
+        }
+        inputs.from_rootfs = &from_stage->rootfs;
+        auto collected = collect_copy_sources(op, inputs);
+        if (!collected) {
+          return std::unexpected(collected.error());
+        }
+        sources = std::move(*collected);
+      }
+      auto tree = place_copy_sources(op, std::move(*sources), inputs);
+      if (!tree) {
+        return std::unexpected(tree.error());
+      }
+      return add_layer(std::move(*tree), created_by);
+    });
   }
 
   support::Result<void> file_ops(const std::vector<planner::Step>& steps, std::size_t begin, std::size_t end) {
+    auto key = cache_key("file-ops");
+    for (std::size_t i = begin; key && i < end; ++i) {
+      key->add(fingerprint(steps[i].op)).add(steps[i].created_by);
+    }
+    return cached(key, steps[begin].created_by, [&]() -> support::Result<void> {
+      if (auto loaded = ensure_files(); !loaded) {
+        return loaded;
+      }
+      return apply_file_ops(steps, begin, end);
+    });
+  }
+
+  support::Result<void> apply_file_ops(const std::vector<planner::Step>& steps, std::size_t begin, std::size_t end) {
     fs::Tree layer;
     std::string created_by;
     for (std::size_t i = begin; i < end; ++i) {
@@ -489,15 +743,27 @@ private:
       config.working_dir = workdir->path;
       if (workdir->path != "/") {
         // BuildKit creates the directory and commits it as a layer.
-        fs::Tree layer;
-        if (m_built.rootfs.find(workdir->path) == nullptr) {
-          auto made = apply_file_op(planner::Mkdir{workdir->path, 0755, true, workdir->where}, m_built.rootfs,
-                                    layer, m_in.epoch);
-          if (!made) {
-            return std::unexpected(made.error());
-          }
+        auto key = cache_key("workdir");
+        if (key) {
+          key->add(workdir->path).add(step.created_by);
         }
-        return add_layer(std::move(layer), step.created_by);
+        return cached(key, step.created_by, [&]() -> support::Result<void> {
+          auto below = shape();
+          if (!below) {
+            return std::unexpected(below.error());
+          }
+          fs::Tree layer;
+          if ((*below)->find(workdir->path) == nullptr) {
+            // A scratch copy: the layer is applied to the files when they are read.
+            fs::Tree scratch;
+            auto made = apply_file_op(planner::Mkdir{workdir->path, 0755, true, workdir->where}, scratch,
+                                      layer, m_in.epoch);
+            if (!made) {
+              return std::unexpected(made.error());
+            }
+          }
+          return add_layer(std::move(layer), step.created_by);
+        });
       }
     } else if (const auto* user = std::get_if<planner::SetUser>(&step.op)) {
       config.user = user->user;
@@ -554,11 +820,35 @@ private:
   };
   std::map<std::string, NamedDirectory> m_named_contexts; // --build-context directories by path
   std::vector<LockedPackage> m_installed; // the stage's packages so far
+  fs::Tree m_shape;                 // shape() of layers [0, m_shape_layers)
+  std::size_t m_shape_layers = 0;
   std::optional<std::vector<std::string>> m_context_paths;
-  std::map<std::string, std::shared_ptr<const fs::Tree>> m_image_roots; // COPY --from=IMAGE, by reference
+  std::map<std::string, std::unique_ptr<BuiltStage>> m_images; // COPY --from=IMAGE, by reference
 };
 
 } // namespace
+
+support::Result<void> load_stage_files(BuiltStage& stage, const std::filesystem::path& layout,
+                                       const std::filesystem::path& spool_dir) {
+  for (; stage.applied < stage.layers.size(); ++stage.applied) {
+    auto& tree = stage.layer_trees.at(stage.applied);
+    if (!tree) {
+      const auto& digest = stage.layers[stage.applied].blob.digest;
+      layer::ReadOptions options;
+      options.scratch_dir = spool_dir;
+      auto read = layer::read_layer(oci::blobs_dir(layout) / "sha256" / digest.substr(digest.find(':') + 1),
+                                    options);
+      if (!read) {
+        return std::unexpected(read.error().context(fmt::format("reading layer {} from the store", digest)));
+      }
+      tree = std::make_shared<fs::Tree>(std::move(*read));
+    }
+    if (auto applied = fs::apply_layer(stage.rootfs, *tree); !applied) {
+      return applied;
+    }
+  }
+  return {};
+}
 
 support::Result<BuiltStage> execute_plan(const ExecutorInputs& inputs) {
   const auto& plan = *inputs.plan;

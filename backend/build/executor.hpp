@@ -13,6 +13,7 @@
 #include "backend/oci/image_config.hpp"
 #include "backend/oci/image_writer.hpp"
 #include "planner/ir.hpp"
+#include "support/diagnostic.hpp"
 #include "support/error.hpp"
 
 #include <filesystem>
@@ -25,10 +26,14 @@
 namespace distill::backend::build {
 
 // A built stage: what a later stage (FROM, COPY --from) or an output needs.
+// Its files are loaded lazily: layers taken from the cache (or a pulled
+// image) are read back from the store only when something needs the files,
+// so an unchanged build never unpacks anything.
 struct BuiltStage {
-  fs::Tree rootfs;                                   // all layers applied
+  fs::Tree rootfs;                                   // layers [0, applied) applied
+  std::size_t applied = 0;
   std::vector<oci::ImageLayer> layers;               // bottom first
-  std::vector<std::shared_ptr<const fs::Tree>> layer_trees; // one per layer
+  std::vector<std::shared_ptr<const fs::Tree>> layer_trees; // one per layer; null until read back
   oci::ImageConfig config;
   std::map<std::string, std::string> annotations;    // org.opencontainers.image.base.*
   std::vector<std::string> unmodelled_scripts;       // "pkg: what its postinst does"
@@ -51,7 +56,19 @@ struct ExecutorInputs {
   std::string file_name = "Dockerfile";  // for "Dockerfile:LINE: ..." messages
   std::function<void(std::string_view)> log;  // one line of progress, no newline
   std::function<void(std::string_view)> step_output; // RUN output as it comes
+  // What an op does, as bytes (planner::op_fingerprint; the backend does not
+  // link the planner): the part of a step's cache key that the plan decides.
+  // Unset: no step is taken from the layer cache.
+  std::function<std::string(const planner::Op&)> fingerprint;
+  // Build checks found while building (InvalidBaseImagePlatform); unset: dropped.
+  std::function<void(const support::Diagnostic&)> warn;
 };
+
+// Applies the layers of `stage` not yet in its rootfs, reading from the
+// store at `layout` those whose trees are not in memory (big files go to
+// `spool_dir`). Fails on a damaged or missing blob.
+support::Result<void> load_stage_files(BuiltStage& stage, const std::filesystem::path& layout,
+                                       const std::filesystem::path& spool_dir);
 
 // Builds every stage of the plan up to its target and returns the target.
 // Fails with the failing step's source range set.

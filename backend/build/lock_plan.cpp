@@ -281,20 +281,31 @@ private:
     std::vector<const debian::Package*> installed;
     if (direct) {
       if (minimal) {
-        // The shell a shell-form CMD needs is part of the minimal base.
+        // The shell a shell-form CMD needs is part of the minimal base, and so
+        // is what an earlier build found the image's files need.
         planner::InstallPackages shell;
         shell.recommends = false;
-        for (const auto& name : minimal_config_packages(stage)) {
+        const auto config_packages = minimal_config_packages(stage);
+        for (const auto& name : config_packages) {
           shell.packages.push_back({name, "", "", ""});
+        }
+        if (auto it = m_request.closure_packages.find(stage.index); it != m_request.closure_packages.end()) {
+          for (const auto& name : it->second) {
+            shell.packages.push_back({name, "", "", ""});
+          }
         }
         auto added = resolve_step(shell, rel, installed);
         if (!added) {
           return std::unexpected(at_from(added.error().context(fmt::format("FROM {}", distro->reference)), stage));
         }
         for (const auto& [package, reason] : *added) {
-          const bool asked = reason == "requested";
-          packages.base.push_back(
-              locked(rel.index, *package, asked ? "rule: a shell-form ENTRYPOINT/CMD/HEALTHCHECK needs /bin/sh" : reason));
+          std::string why = reason;
+          if (reason == "requested") {
+            why = std::ranges::find(config_packages, package->name) != config_packages.end()
+                      ? "rule: a shell-form ENTRYPOINT/CMD/HEALTHCHECK needs /bin/sh"
+                      : "rule: --minimal closure (the image's files need it)";
+          }
+          packages.base.push_back(locked(rel.index, *package, why));
           installed.push_back(package);
         }
       } else {

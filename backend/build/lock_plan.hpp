@@ -64,6 +64,9 @@ struct LockRequest {
       const std::vector<planner::PackageRequest>& packages, const std::vector<std::string>& env,
       std::string_view image)>
       expand_base_env;
+  // --minimal: packages a stage's minimal base gets because the image's files
+  // need them (by stage index; see closure_providers.hpp).
+  std::map<int, std::vector<std::string>> closure_packages;
 };
 
 // Resolves the plan's packages; fails naming the stage's FROM or the install

@@ -9,15 +9,11 @@
 
 namespace distill::backend::build {
 
-namespace {
-
-// Releases before the /usr merge keep /bin and /lib as directories.
 bool merged_usr(const StagePackages& stage) {
+  // Releases before the /usr merge keep /bin and /lib as directories.
   static const std::set<std::string> unmerged{"stretch", "buster", "bullseye", "bionic", "focal"};
   return !unmerged.contains(stage.suite);
 }
-
-} // namespace
 
 support::Result<PackageLayers> package_layers(const PackageStep& step) {
   const StagePackages& stage = *step.stage;

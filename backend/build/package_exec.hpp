@@ -35,6 +35,9 @@ struct PackageStep {
   const fs::Tree* image = nullptr;      // the rootfs so far, for installs on a pulled image (StagePackages::on_image)
 };
 
+// Whether the stage's release has merged /usr (/bin, /lib* are links into /usr).
+bool merged_usr(const StagePackages& stage);
+
 // The layers of one package step; fails naming the package.
 support::Result<PackageLayers> package_layers(const PackageStep& step);
 

@@ -2,6 +2,8 @@
 // COPY --from=NAME use the named image instead of a registry. Needs no
 // network: the images are FROM scratch.
 
+#include "tests/cli/cli_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -16,12 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using distill::cli_test::slurp;
 
 class BuildContextCli : public testing::Test {
 protected:
@@ -79,6 +76,29 @@ TEST_F(BuildContextCli, ADirectoryContextFeedsCopyFromButNoBase) {
   EXPECT_EQ(run("build --build-context assets=" + (m_dir / "assets").string() + " app"), 1);
   EXPECT_NE(slurp(m_dir / "err").find("Dockerfile:1:1: error: FROM=assets"), std::string::npos)
       << slurp(m_dir / "err");
+}
+
+// BuildKit's InvalidBaseImagePlatform: a base whose config is for another
+// platform still builds, with a warning at its FROM line.
+TEST_F(BuildContextCli, ABaseForAnotherPlatformIsAWarning) {
+  if (std::system("command -v umoci >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "umoci is not installed";
+  }
+  const std::string layout = (m_dir / "layout").string();
+  ASSERT_EQ(run("build -t base:1 -o type=oci-layout,dest=" + layout + " base"), 0) << slurp(m_dir / "err");
+  std::string digest = slurp(m_dir / "out");
+  digest = digest.substr(0, digest.find('\n'));
+  ASSERT_EQ(std::system(("umoci config --image '" + layout + ":base:1' --tag arm --architecture arm64").c_str()), 0);
+  std::ofstream(m_dir / "app/Dockerfile") << "# a base\nFROM base\nCOPY note /etc/note\n";
+  ASSERT_EQ(run("build --build-context base=oci-layout://" + layout + ":arm app"), 0) << slurp(m_dir / "err");
+  const std::string err = slurp(m_dir / "err");
+  EXPECT_NE(err.find("Dockerfile:2:1: warning:"), std::string::npos) << err;
+  EXPECT_NE(err.find("InvalidBaseImagePlatform"), std::string::npos) << err;
+  EXPECT_NE(err.find("\"linux/arm64\", expected \"linux/amd64\""), std::string::npos) << err;
+  // The image it was built from is for this platform: no warning.
+  ASSERT_EQ(run("build --build-context base=oci-layout://" + layout + "@" + digest + " app"), 0)
+      << slurp(m_dir / "err");
+  EXPECT_EQ(slurp(m_dir / "err").find("InvalidBaseImagePlatform"), std::string::npos) << slurp(m_dir / "err");
 }
 
 TEST_F(BuildContextCli, BadArgumentsAreUsageErrors) {

@@ -2,6 +2,8 @@
 // (tests/testdata/lint/sample.*.golden, checked by hand), exit statuses,
 // --ignore, standard input, the build context's .dockerignore.
 
+#include "tests/cli/cli_test_support.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -26,12 +28,7 @@ struct LintRun {
   std::string err;
 };
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using distill::cli_test::slurp;
 
 // Runs `distill lint ARGS` in the test data folder or `dir` below it (so file names are relative).
 LintRun lint(const std::string& args, const std::string& dir = ".") {

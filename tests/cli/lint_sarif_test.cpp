@@ -7,6 +7,8 @@
 
 #include "support/sha256.hpp"
 
+#include "tests/cli/cli_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -27,12 +29,7 @@ constexpr const char* k_tarball = "microsoft-jest-sarif-1.0.0-beta.0.tgz";
 constexpr const char* k_member = "package/lib/schemas/sarif-2.1.0-rtm.5.json";
 constexpr const char* k_schema_sha256 = "2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8";
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using distill::cli_test::slurp;
 
 int run(const std::string& command) {
   const int raw = std::system(command.c_str());

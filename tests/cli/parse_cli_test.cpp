@@ -1,5 +1,7 @@
 // `distill parse` run as a program: output, exit status, rendered errors.
 
+#include "tests/cli/cli_test_support.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -21,12 +23,7 @@ struct Outcome {
   std::string err;
 };
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using distill::cli_test::slurp;
 
 class ParseCli : public testing::Test {
 protected:
