@@ -2,6 +2,7 @@
 
 #include "backend/build/image_sbom.hpp"
 #include "backend/build/layer_cache.hpp"
+#include "backend/build/layer_skeleton.hpp"
 #include "backend/oci/archive_export.hpp"
 #include "backend/oci/image_copy.hpp"
 #include "backend/oci/layout.hpp"
@@ -51,9 +52,37 @@ support::Result<void> export_local(const backend::fs::Tree& tree, const stdfs::p
   return {};
 }
 
-// The SPDX text of the image: the same image, name and time give the same
-// document, so it is made once and then read from the cache (making it
-// needs the image's files).
+// The key of the SBOM facts of `built`: the layers that may change what
+// they are read from (by their trees, or their skeletons when the files are
+// not loaded) and the locked packages; nothing when a layer's shape is unknown.
+std::optional<std::string> sbom_facts_key(const backend::build::BuildOptions& options,
+                                          const backend::build::BuiltStage& built) {
+  backend::build::CacheKey key("sbom-facts");
+  for (std::size_t i = 0; i < built.layers.size(); ++i) {
+    const auto& digest = built.layers[i].blob.digest;
+    std::optional<backend::fs::Tree> skeleton;
+    const backend::fs::Tree* tree = built.layer_trees[i].get();
+    if (tree == nullptr) {
+      skeleton = backend::build::load_skeleton(options.cache_dir, digest);
+      if (!skeleton) {
+        return std::nullopt;
+      }
+      tree = &*skeleton;
+    }
+    if (backend::build::touches_sbom_facts(*tree)) {
+      key.add(digest);
+    }
+  }
+  for (const auto& package : built.packages) {
+    key.add(package.name);
+  }
+  return key.hex();
+}
+
+// The SPDX text of the image. The same image, name and time give the same
+// document, and the facts it is made of change only with the layers that
+// hold them: both are kept in the cache, so a build that changed only its
+// own files does not read the image's files for its SBOM.
 support::Result<std::string> sbom_text(const backend::build::BuildOptions& options,
                                        const backend::oci::WrittenImage& image,
                                        const backend::build::BuiltStage& built, const std::string& name,
@@ -69,12 +98,24 @@ support::Result<std::string> sbom_text(const backend::build::BuildOptions& optio
       return std::move(*cached);
     }
   }
-  auto files = rootfs();
-  if (!files) {
-    return std::unexpected(files.error());
+  const auto facts_key = sbom_facts_key(options, built);
+  std::optional<backend::build::SbomFacts> facts;
+  if (facts_key && !options.no_cache) {
+    if (auto text = backend::build::find_derived(options.cache_dir, *facts_key)) {
+      facts = backend::build::parse_sbom_facts(*text);
+    }
   }
-  // The loader filled built.rootfs (the same stage, held mutable by the caller).
-  const auto document = backend::build::image_sbom(built, name, image.manifest.digest, epoch);
+  if (!facts) {
+    auto files = rootfs();
+    if (!files) {
+      return std::unexpected(files.error());
+    }
+    facts = backend::build::sbom_facts(**files, built.packages);
+    if (facts_key) {
+      (void)backend::build::store_derived(options.cache_dir, *facts_key, backend::build::sbom_facts_json(*facts));
+    }
+  }
+  const auto document = backend::build::image_sbom(built, *facts, name, image.manifest.digest, epoch);
   std::string spdx = backend::sbom::spdx_json(document);
   (void)backend::build::store_derived(options.cache_dir, hex, spdx); // a miss next time at worst
   return spdx;

@@ -60,5 +60,72 @@ TEST(ImageSbom, APulledBasesPackagesComeFromItsDpkgDatabase) {
   EXPECT_EQ(package.sha256, "");
 }
 
+
+TEST(ImageSbom, FactsKeptAsJsonGiveTheSameDocument) {
+  BuiltStage built;
+  (void)built.rootfs.add("/etc/os-release", fs::make_file(fs::Content::from_bytes("ID=ubuntu\n")));
+  (void)built.rootfs.add("/usr/share/doc/tool/copyright",
+                         fs::make_file(fs::Content::from_bytes(
+                             "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+                             "\nFiles: *\nLicense: MIT\n")));
+  (void)built.rootfs.add("/var/lib/dpkg/status",
+                         fs::make_file(fs::Content::from_bytes(
+                             "Package: tool\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\n"
+                             "Maintainer: T <t@example.invalid>\n\n"
+                             "Package: base\nStatus: install ok installed\nVersion: 3\nArchitecture: all\n"
+                             "Source: base-src (3)\nMaintainer: B <b@example.invalid>\n")));
+  LockedPackage tool;
+  tool.name = "tool";
+  tool.version = "1.0-1";
+  tool.sha256 = std::string(64, 'a');
+  LockedPackage missing; // locked but not in the database: no supplier
+  missing.name = "missing";
+  built.packages = {tool, missing};
+  const auto facts = sbom_facts(built.rootfs, built.packages);
+  EXPECT_EQ(facts.distro, "ubuntu");
+  EXPECT_EQ(facts.packages.size(), 3u);
+  const auto kept = parse_sbom_facts(sbom_facts_json(facts));
+  ASSERT_TRUE(kept.has_value());
+  const auto direct = image_sbom(built, "app:1", "sha256:1", 7);
+  const auto from_kept = image_sbom(built, *kept, "app:1", "sha256:1", 7);
+  ASSERT_EQ(direct.packages.size(), 3u);
+  ASSERT_EQ(from_kept.packages.size(), direct.packages.size());
+  for (std::size_t i = 0; i < direct.packages.size(); ++i) {
+    EXPECT_EQ(from_kept.packages[i].name, direct.packages[i].name);
+    EXPECT_EQ(from_kept.packages[i].licenses, direct.packages[i].licenses);
+    EXPECT_EQ(from_kept.packages[i].supplier, direct.packages[i].supplier);
+    EXPECT_EQ(from_kept.packages[i].source, direct.packages[i].source);
+    EXPECT_EQ(from_kept.packages[i].distro, direct.packages[i].distro);
+  }
+  EXPECT_EQ(direct.packages[1].supplier, ""); // "missing"
+  EXPECT_EQ(direct.packages[2].name, "base");
+  EXPECT_EQ(direct.packages[2].source, "base-src");
+  EXPECT_FALSE(parse_sbom_facts("{\"version\":1,\"distro\":5}").has_value());
+  EXPECT_FALSE(parse_sbom_facts("not json").has_value());
+}
+
+TEST(ImageSbom, OnlyLayersThatReachTheFactsCount) {
+  fs::Tree copied;
+  ASSERT_TRUE(copied.add("/usr/local/bin/probe", fs::make_file(fs::Content::from_bytes("#!/bin/sh\n"))));
+  EXPECT_FALSE(touches_sbom_facts(copied)); // /usr is only a parent directory here
+  fs::Tree docs;
+  ASSERT_TRUE(docs.add("/usr/share/doc/tool/copyright", fs::make_file(fs::Content::from_bytes("x"))));
+  EXPECT_TRUE(touches_sbom_facts(docs));
+  fs::Tree removed;
+  ASSERT_TRUE(removed.add("/var/lib/dpkg", fs::make_whiteout()));
+  EXPECT_TRUE(touches_sbom_facts(removed));
+  fs::Tree hidden; // an opaque /usr/share hides the docs below it
+  auto opaque = fs::make_directory();
+  opaque.opaque = true;
+  ASSERT_TRUE(hidden.add("/usr/share", opaque));
+  EXPECT_TRUE(touches_sbom_facts(hidden));
+  fs::Tree release;
+  ASSERT_TRUE(release.add("/etc/os-release", fs::make_symlink("../usr/lib/os-release")));
+  EXPECT_TRUE(touches_sbom_facts(release));
+  fs::Tree sibling; // a name that only starts like a read path
+  ASSERT_TRUE(sibling.add("/usr/share/docs/x", fs::make_file(fs::Content::from_bytes("x"))));
+  EXPECT_FALSE(touches_sbom_facts(sibling));
+}
+
 } // namespace
 } // namespace distill::backend::build

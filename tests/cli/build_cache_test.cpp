@@ -109,8 +109,12 @@ TEST_F(BuildCacheCli, AChangedSourceRedoesItsStepAndGivesTheFreshDigest) {
   EXPECT_EQ(m_digest, changed);
   EXPECT_EQ(count(m_err, "cached "), 4u) << m_err;
 
-  ASSERT_EQ(build("-t cached:1 --no-cache"), 0) << m_err;
+  // The SBOM made from kept facts is the one a build without the cache writes.
+  ASSERT_EQ(build("-t cached:1 --sbom " + (m_dir / "cached.spdx.json").string()), 0) << m_err;
+  ASSERT_EQ(build("-t cached:1 --no-cache --sbom " + (m_dir / "fresh.spdx.json").string()), 0) << m_err;
   EXPECT_EQ(m_digest, changed);
+  EXPECT_FALSE(slurp(m_dir / "fresh.spdx.json").empty());
+  EXPECT_EQ(slurp(m_dir / "cached.spdx.json"), slurp(m_dir / "fresh.spdx.json"));
 }
 
 TEST_F(BuildCacheCli, AStoreWithoutTheBlobsIsBuiltAgain) {
