@@ -18,6 +18,8 @@
 #include "backend/sandbox/layer_dir.hpp"
 #include "backend/sandbox/run_step.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 namespace distill::backend::build {
@@ -61,7 +63,12 @@ layer::LayerOptions layer_options(const ExecutorInputs& in) {
 
 class StageExecutor {
 public:
-  StageExecutor(const ExecutorInputs& in, std::map<int, BuiltStage>& done) : m_in(in), m_done(done) {}
+  // `images`: the images COPY --from names, pulled once per build.
+  // `exported`: the stage's layers end up in the image; those of a stage that
+  // only feeds COPY --from or a RUN mount are written uncompressed.
+  StageExecutor(const ExecutorInputs& in, std::map<int, BuiltStage>& done,
+                std::map<std::string, std::unique_ptr<BuiltStage>>& images, bool exported)
+      : m_in(in), m_done(done), m_images(images), m_exported(exported) {}
 
   support::Result<BuiltStage> run(const planner::Stage& stage) {
     m_stage = &stage;
@@ -129,6 +136,16 @@ private:
     m_built.config.history.push_back(std::move(entry));
   }
 
+  // How this stage's layers are written: compressing what no image holds
+  // would only cost time.
+  layer::LayerOptions layer_settings() const {
+    auto options = layer_options(m_in);
+    if (!m_exported) {
+      options.compression = layer::Compression::none;
+    }
+    return options;
+  }
+
   support::Result<void> ensure_files() {
     std::vector<std::size_t> read_back;
     for (std::size_t i = m_built.applied; i < m_built.layers.size(); ++i) {
@@ -180,7 +197,7 @@ private:
     if (!m_in.fingerprint || m_in.options->cache_dir.empty()) {
       return std::nullopt;
     }
-    const auto options = layer_options(m_in);
+    const auto options = layer_settings();
     CacheKey key(kind);
     key.add(m_in.epoch).add(static_cast<std::int64_t>(options.compression)).add(options.level);
     key.add(m_built.layers);
@@ -306,7 +323,7 @@ private:
     if (auto it = m_images.find(reference); it != m_images.end()) {
       return it->second.get();
     }
-    StageExecutor pulling(m_in, m_done);
+    StageExecutor pulling(m_in, m_done, m_images, false);
     // oci-layout:// comes from --build-context NAME=oci-layout://DIR[:TAG].
     auto pulled = reference.starts_with("oci-layout://")
                       ? pulling.from_layout(registry::parse_layout_reference(reference))
@@ -450,7 +467,7 @@ private:
     if (!layers.generated.empty()) {
       trees.push_back(&layers.generated);
     }
-    auto blobs = layer::write_layers(trees, oci::blobs_dir(m_in.layout), layer_options(m_in));
+    auto blobs = layer::write_layers(trees, oci::blobs_dir(m_in.layout), layer_settings());
     if (!blobs) {
       return std::unexpected(blobs.error());
     }
@@ -537,7 +554,7 @@ private:
   }
 
   support::Result<void> add_layer(fs::Tree tree, const std::string& created_by) {
-    auto blob = layer::write_layer(tree, oci::blobs_dir(m_in.layout), layer_options(m_in));
+    auto blob = layer::write_layer(tree, oci::blobs_dir(m_in.layout), layer_settings());
     if (!blob) {
       return std::unexpected(blob.error());
     }
@@ -823,7 +840,8 @@ private:
   fs::Tree m_shape;                 // shape() of layers [0, m_shape_layers)
   std::size_t m_shape_layers = 0;
   std::optional<std::vector<std::string>> m_context_paths;
-  std::map<std::string, std::unique_ptr<BuiltStage>> m_images; // COPY --from=IMAGE, by reference
+  std::map<std::string, std::unique_ptr<BuiltStage>>& m_images; // COPY --from=IMAGE, by reference
+  bool m_exported = true;
 };
 
 } // namespace
@@ -855,11 +873,21 @@ support::Result<BuiltStage> execute_plan(const ExecutorInputs& inputs) {
   if (plan.target < 0 || static_cast<std::size_t>(plan.target) >= plan.stages.size()) {
     return support::fail("the plan has no target stage");
   }
+  // The target and the stages it is built FROM hold the image's layers.
+  std::set<std::size_t> exported;
+  for (auto i = static_cast<std::size_t>(plan.target); exported.insert(i).second;) {
+    const auto* earlier = std::get_if<planner::StageBase>(&plan.stages[i].base.kind);
+    if (earlier == nullptr) {
+      break;
+    }
+    i = static_cast<std::size_t>(earlier->stage);
+  }
   std::map<int, BuiltStage> done;
+  std::map<std::string, std::unique_ptr<BuiltStage>> images;
   for (std::size_t i = 0; i <= static_cast<std::size_t>(plan.target); ++i) {
     const auto& stage = plan.stages[i];
     inputs.log(fmt::format("stage {}{}", stage.index, stage.name.empty() ? "" : " (" + stage.name + ")"));
-    StageExecutor executor(inputs, done);
+    StageExecutor executor(inputs, done, images, exported.contains(i));
     auto built = executor.run(stage);
     if (!built) {
       return std::unexpected(built.error());
