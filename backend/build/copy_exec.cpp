@@ -75,7 +75,7 @@ std::optional<std::uint32_t> apply_symbolic_mode(std::string_view text, std::uin
 }
 
 // ADD unpacks local archives that it recognises by their first bytes, as
-// BuildKit does: tar, alone or compressed with gzip, xz or zstd.
+// BuildKit does: tar, alone or compressed with gzip, bzip2, xz or zstd.
 bool is_tar_archive(const stdfs::path& file) {
   char head[512] = {};
   std::FILE* in = std::fopen(file.c_str(), "rb");
@@ -85,7 +85,7 @@ bool is_tar_archive(const stdfs::path& file) {
   const std::size_t got = std::fread(head, 1, sizeof head, in);
   std::fclose(in);
   const std::string_view bytes(head, got);
-  return bytes.starts_with("\x1f\x8b") || bytes.starts_with("\xfd" "7zXZ") ||
+  return bytes.starts_with("\x1f\x8b") || bytes.starts_with("\xfd" "7zXZ") || bytes.starts_with("BZh") ||
          bytes.starts_with("\x28\xb5\x2f\xfd") || (got >= 262 && bytes.substr(257, 5) == "ustar");
 }
 

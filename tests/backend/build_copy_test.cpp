@@ -225,6 +225,36 @@ TEST_F(CopyTest, AddUnpacksLocalArchives) {
 namespace distill::backend::build {
 namespace {
 
+// Every compression BuildKit's ADD recognises (it detects them by their
+// first bytes, not by the name) is unpacked; a file that only looks like one
+// by its name is copied.
+TEST_F(CopyTest, AddUnpacksEachCompressionByItsBytes) {
+  for (const std::string tool : {"gzip", "bzip2", "xz", "zstd"}) {
+    write("src/file", tool + "\n");
+    ASSERT_EQ(std::system(("cd '" + m_root.string() + "' && tar -cf - -C src file | " + tool + " -c > archive.bin")
+                              .c_str()),
+              0)
+        << tool;
+    planner::Copy op;
+    op.add = true;
+    op.sources = {"archive.bin"};
+    op.dest = "/opt/";
+    auto layer = copy(op);
+    ASSERT_TRUE(layer) << tool << ": " << layer.error().message;
+    const fs::Entry* file = layer->find("/opt/file");
+    ASSERT_NE(file, nullptr) << tool;
+    EXPECT_EQ(*fs::read_content(file->content), tool + "\n");
+  }
+  write("fake.tar.bz2", "BZ but not bzip2\n");
+  planner::Copy op;
+  op.add = true;
+  op.sources = {"fake.tar.bz2"};
+  op.dest = "/opt/";
+  auto layer = copy(op);
+  ASSERT_TRUE(layer) << layer.error().message;
+  EXPECT_NE(layer->find("/opt/fake.tar.bz2"), nullptr);
+}
+
 TEST_F(CopyTest, SymbolicChmodAppliesPerEntry) {
   planner::Copy op;
   op.sources = {"src"};
