@@ -8,6 +8,7 @@
 #include "backend/build/layer_skeleton.hpp"
 #include "backend/build/package_exec.hpp"
 #include "backend/build/url_source.hpp"
+#include "backend/layer/blob_dir.hpp"
 #include "backend/layer/layer_reader.hpp"
 #include "backend/layer/layer_writer.hpp"
 #include "backend/oci/json.hpp"
@@ -394,20 +395,10 @@ private:
     m_built.annotations["org.opencontainers.image.base.digest"] = image->descriptor.digest;
     std::size_t index = 0;
     for (const auto& descriptor : image->manifest.layers) {
-      const auto source = oci::blobs_dir(base.path) / "sha256" / descriptor.digest.substr(7);
-      const auto target = oci::blobs_dir(m_in.layout) / "sha256" / descriptor.digest.substr(7);
-      std::error_code ec;
-      if (!std::filesystem::exists(target, ec)) {
-        std::filesystem::create_directories(target.parent_path(), ec);
-        const auto temp = target.string() + ".tmp";
-        std::filesystem::copy_file(source, temp, std::filesystem::copy_options::overwrite_existing, ec);
-        if (ec) {
-          return support::fail("copying layer {}: {}", descriptor.digest, ec.message());
-        }
-        std::filesystem::rename(temp, target, ec);
-        if (ec) {
-          return support::fail("copying layer {}: {}", descriptor.digest, ec.message());
-        }
+      const auto source = layer::blob_path(oci::blobs_dir(base.path), descriptor.digest);
+      if (auto placed = layer::place_blob(source, oci::blobs_dir(m_in.layout), descriptor.digest, descriptor.size);
+          !placed) {
+        return std::unexpected(placed.error().context(fmt::format("copying layer {}", descriptor.digest)));
       }
       oci::ImageLayer layer{descriptor, index < image->config.diff_ids.size() ? image->config.diff_ids[index] : ""};
       m_built.layers.push_back(layer);

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -101,6 +102,85 @@ Result<BlobInfo> write_blob(const std::filesystem::path& root, std::string_view 
     return std::unexpected(ok.error());
   }
   return writer->commit();
+}
+
+namespace {
+
+// Copies `source` into `root` through a BlobWriter, so the bytes are hashed.
+Result<void> copy_blob(const std::filesystem::path& source, const std::filesystem::path& root,
+                       std::string_view digest) {
+  auto writer = BlobWriter::create(root);
+  if (!writer) {
+    return std::unexpected(writer.error());
+  }
+  const int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return fail("reading {}: {}", source.string(), std::strerror(errno));
+  }
+  std::vector<char> buffer(1 << 20);
+  Result<void> result;
+  while (result) {
+    const auto n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      result = fail("reading {}: {}", source.string(), std::strerror(errno));
+      break;
+    }
+    if (n == 0) {
+      break;
+    }
+    result = writer->write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+  }
+  ::close(fd);
+  if (!result) {
+    return result;
+  }
+  auto stored = writer->commit();
+  if (!stored) {
+    return std::unexpected(stored.error());
+  }
+  if (stored->digest != digest) {
+    // Not the blob it claimed to be: keep nothing of it.
+    ::unlink(stored->path.c_str());
+    return fail("{} is not blob {} (its bytes hash to {})", source.string(), digest, stored->digest);
+  }
+  return {};
+}
+
+bool has_size(const std::filesystem::path& file, std::uint64_t size) {
+  struct stat st {};
+  return ::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == size;
+}
+
+} // namespace
+
+Result<void> place_blob(const std::filesystem::path& source, const std::filesystem::path& root,
+                        std::string_view digest, std::uint64_t size) {
+  const auto target = blob_path(root, digest);
+  if (has_size(target, size)) {
+    return {};
+  }
+  if (!has_size(source, size)) {
+    return fail("blob {} is missing from {} or is not {} bytes long", digest, source.string(), size);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(target.parent_path(), ec);
+  if (ec) {
+    return fail("creating {}: {}", target.parent_path().string(), ec.message());
+  }
+  struct stat st {};
+  const bool damaged = ::lstat(target.c_str(), &st) == 0;
+  // link() never replaces, so it is atomic and safe against a parallel
+  // writer of the same blob; a damaged target is replaced by the copy's rename.
+  if (!damaged && ::link(source.c_str(), target.c_str()) == 0) {
+    return {};
+  }
+  if (!damaged && errno == EEXIST && has_size(target, size)) {
+    return {}; // another process placed it meanwhile
+  }
+  return copy_blob(source, root, digest);
 }
 
 } // namespace distill::backend::layer

@@ -54,4 +54,14 @@ private:
 // Stores `data` as a blob; fails on an I/O error.
 support::Result<BlobInfo> write_blob(const std::filesystem::path& root, std::string_view data);
 
+// Puts the file `source`, which should be blob `digest` of `size` bytes (a
+// cache entry or another layout's blob), into the blob directory `root`,
+// atomically: a hard link when both share a filesystem (the bytes were checked
+// when they entered the source), else a copy hashed on the way through a
+// temporary file and renamed into place. A blob already there with the right
+// size is kept; one with the wrong size is replaced. Fails when the source is
+// missing, has another size, or (copied) another digest, or on an I/O error.
+support::Result<void> place_blob(const std::filesystem::path& source, const std::filesystem::path& root,
+                                 std::string_view digest, std::uint64_t size);
+
 } // namespace distill::backend::layer
