@@ -1,8 +1,8 @@
 #include "backend/archive/gpgv.hpp"
 
 #include "backend/archive/clearsign.hpp"
-#include "backend/archive/run_tool.hpp"
 #include "support/atomic_file.hpp"
+#include "support/run_program.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -162,7 +162,7 @@ std::string trimmed(std::string text) {
 // Runs gpgv and turns its verdict into a fingerprint list or an error.
 support::Result<std::vector<std::string>> run_gpgv(std::vector<std::string> argv,
                                                    const Keyrings& keyrings, std::string_view what) {
-  auto output = run_tool(argv);
+  auto output = support::run_program(argv);
   if (!output) {
     return std::unexpected(output.error().context(fmt::format("checking the signature of {}", what)));
   }

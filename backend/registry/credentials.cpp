@@ -2,8 +2,8 @@
 
 #include "backend/registry/base64.hpp"
 #include "backend/registry/reference.hpp"
-#include "backend/registry/spawn.hpp"
 #include "support/atomic_file.hpp"
+#include "support/run_program.hpp"
 
 #include <cstdlib>
 
@@ -96,7 +96,11 @@ Result<std::optional<Credentials>> from_auths(const json& config, std::string_vi
 // Runs docker-credential-NAME get with the server on stdin.
 Result<std::optional<Credentials>> from_helper(const std::string& helper, std::string_view domain) {
   const std::string server = domain == k_default_domain ? default_registry_key() : std::string(domain);
-  auto output = run_with_input({"docker-credential-" + helper, "get"}, server + "\n");
+  // A helper may wait on a keyring unlock, not forever.
+  support::ProgramOptions run;
+  run.input = server + "\n";
+  run.timeout = std::chrono::minutes(2);
+  auto output = support::run_program({"docker-credential-" + helper, "get"}, run);
   if (!output) {
     return std::unexpected(output.error().context(fmt::format("credential helper docker-credential-{}", helper)));
   }

@@ -1,7 +1,7 @@
 #include "backend/archive/decompress.hpp"
 
-#include "backend/archive/run_tool.hpp"
 #include "support/atomic_file.hpp"
+#include "support/run_program.hpp"
 #include "tests/backend/apt_repo_fixture.hpp"
 #include "tests/backend/backend_test_support.hpp"
 
@@ -33,8 +33,8 @@ TEST(DecompressTest, EmptyIndexesAndCorruptData) {
     ASSERT_TRUE(support::write_file_atomic(temp.path() / name, ""));
   }
   // Real compressors' output for an empty file (an empty component's index).
-  ASSERT_EQ(run_tool({"xz", "-z", (temp.path() / "for-xz").string()})->exit_code, 0);
-  ASSERT_EQ(run_tool({"gzip", "-n", (temp.path() / "for-gzip").string()})->exit_code, 0);
+  ASSERT_EQ(support::run_program({"xz", "-z", (temp.path() / "for-xz").string()})->exit_code, 0);
+  ASSERT_EQ(support::run_program({"gzip", "-n", (temp.path() / "for-gzip").string()})->exit_code, 0);
   for (const char* name : {"empty", "for-xz.xz", "for-gzip.gz"}) {
     auto text = decompress_file(temp.path() / name, 10, name);
     ASSERT_TRUE(text.has_value()) << name << ": " << text.error().message;
