@@ -43,25 +43,6 @@ struct Transfer {
   const ProgressCallback* progress = nullptr;
 };
 
-bool is_transient_curl_code(CURLcode code) {
-  switch (code) {
-  case CURLE_COULDNT_RESOLVE_PROXY:
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_PARTIAL_FILE:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_SEND_ERROR:
-  case CURLE_RECV_ERROR:
-  case CURLE_GOT_NOTHING:
-  case CURLE_HTTP2:
-  case CURLE_HTTP2_STREAM:
-  case CURLE_SSL_CONNECT_ERROR:
-    return true;
-  default:
-    return false;
-  }
-}
-
 void report(Transfer& t, bool finished) {
   if (t.progress == nullptr || !*t.progress) {
     return;
@@ -222,16 +203,9 @@ void CurlFetcher::configure(Transfer& t) {
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.error_buffer);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
+  set_transfer_options(easy, m_options);
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(m_options.connect_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, m_options.low_speed_limit);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(m_options.low_speed_time.count()));
   if (t.offset > 0) {
     // A plain Range header, not CURLOPT_RESUME_FROM: that one fails outright
     // when the server ignores it, while a 200 is fine (we start over).

@@ -18,6 +18,17 @@ void CurlEasyDeleter::operator()(CURL* handle) const { curl_easy_cleanup(handle)
 
 void CurlMultiDeleter::operator()(CURLM* handle) const { curl_multi_cleanup(handle); }
 
+void set_transfer_options(CURL* easy, const FetchOptions& options) {
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit);
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+}
+
 support::Result<CurlEasy> make_curl_easy() {
   CURL* handle = curl_easy_init();
   if (handle == nullptr) {

@@ -3,6 +3,7 @@
 // Move-only owners of libcurl handles. curl.h itself is included only by the
 // .cpp files that talk to libcurl; these typedefs match its own (void).
 
+#include "backend/fetch/fetcher.hpp"
 #include "support/error.hpp"
 
 #include <memory>
@@ -42,5 +43,10 @@ using CurlMulti = std::unique_ptr<CURLM, CurlMultiDeleter>;
 support::Result<CurlEasy> make_curl_easy();
 // A new multi handle, or an error when libcurl is out of memory.
 support::Result<CurlMulti> make_curl_multi();
+
+// What every transfer of distill shares, mirror download or registry request:
+// no signals, the user agent, the connect and low-speed timeouts of `options`,
+// redirects followed (10 at most, HTTP(S) only).
+void set_transfer_options(CURL* easy, const FetchOptions& options);
 
 } // namespace distill::backend::fetch

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <curl/curl.h>
+
 namespace distill::backend::fetch {
 
 bool is_transient_http_status(long status) {
@@ -14,6 +16,25 @@ bool is_transient_http_status(long status) {
     return false;
   default:
     return status >= 500 && status <= 599;
+  }
+}
+
+bool is_transient_curl_code(int code) {
+  switch (static_cast<CURLcode>(code)) {
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_PARTIAL_FILE:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_HTTP2:
+  case CURLE_HTTP2_STREAM:
+  case CURLE_SSL_CONNECT_ERROR:
+    return true;
+  default:
+    return false;
   }
 }
 

@@ -3,13 +3,7 @@
 #include "backend/layer/blob_dir.hpp"
 #include "backend/oci/layout.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace distill::backend::oci {
 
@@ -20,58 +14,7 @@ using support::Result;
 namespace {
 
 Result<void> copy_blob(const stdfs::path& from, const stdfs::path& to, const Descriptor& d) {
-  const auto source = layer::blob_path(blobs_dir(from), d.digest);
-  const auto target = layer::blob_path(blobs_dir(to), d.digest);
-  struct stat st {};
-  if (::stat(target.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) == d.size) {
-    return {};
-  }
-  if (::stat(source.c_str(), &st) != 0 || static_cast<std::uint64_t>(st.st_size) != d.size) {
-    return fail("blob {} is missing from {} or has the wrong size", d.digest, from.string());
-  }
-  std::error_code ec;
-  stdfs::create_directories(target.parent_path(), ec);
-  // A hard link is atomic; link() refuses to replace, so a damaged target goes first.
-  ::unlink(target.c_str());
-  if (::link(source.c_str(), target.c_str()) == 0) {
-    return {};
-  }
-  auto writer = layer::BlobWriter::create(blobs_dir(to));
-  if (!writer) {
-    return std::unexpected(writer.error());
-  }
-  const int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return fail("reading {}: {}", source.string(), std::strerror(errno));
-  }
-  std::vector<char> buffer(1 << 20);
-  Result<void> result;
-  while (result) {
-    const auto n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      result = fail("reading {}: {}", source.string(), std::strerror(errno));
-      break;
-    }
-    if (n == 0) {
-      break;
-    }
-    result = writer->write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-  }
-  ::close(fd);
-  if (!result) {
-    return result;
-  }
-  auto stored = writer->commit();
-  if (!stored) {
-    return std::unexpected(stored.error());
-  }
-  if (stored->digest != d.digest) {
-    return fail("blob {} in {} does not match its digest", d.digest, from.string());
-  }
-  return {};
+  return layer::place_blob(layer::blob_path(blobs_dir(from), d.digest), blobs_dir(to), d.digest, d.size);
 }
 
 // Copies a manifest's blobs, then the manifest itself (so a reader never

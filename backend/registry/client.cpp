@@ -48,14 +48,6 @@ std::string with_query(const std::string& url, const std::string& query) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + query;
 }
 
-std::optional<std::chrono::seconds> retry_after(const HttpResponse& reply) {
-  const auto value = reply.header("retry-after");
-  if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  return std::chrono::seconds(std::stol(value.substr(0, 6)));
-}
-
 } // namespace
 
 const std::vector<std::string> k_manifest_accept = {
@@ -110,10 +102,10 @@ Result<void> Session::ensure_base() {
     if (m_options->on_request) {
       m_options->on_request("GET", ping.url);
     }
-    auto reply = perform(ping, m_tls);
+    auto reply = perform(ping, m_tls, m_options->retry);
     if (!reply.replied() && reply.cert_failure && m_insecure) {
       m_tls.verify = false;
-      reply = perform(ping, m_tls);
+      reply = perform(ping, m_tls, m_options->retry);
     }
     if (reply.replied()) {
       m_base = "https://" + host;
@@ -127,7 +119,7 @@ Result<void> Session::ensure_base() {
     if (plain_ok) {
       HttpRequest plain;
       plain.url = "http://" + host + "/v2/";
-      auto http_reply = perform(plain, m_tls);
+      auto http_reply = perform(plain, m_tls, m_options->retry);
       if (http_reply.replied()) {
         m_base = "http://" + host;
         return {};
@@ -179,7 +171,7 @@ std::optional<std::string> Session::authorization(const Scope& scope) {
   return std::nullopt;
 }
 
-HttpResponse Session::send_once(HttpRequest request, const Scope& scope, std::string& used) {
+HttpResponse Session::request_once(HttpRequest request, const Scope& scope, std::string& used) {
   request.url = absolute(request.url);
   used.clear();
   if (auto auth = authorization(scope)) {
@@ -189,7 +181,7 @@ HttpResponse Session::send_once(HttpRequest request, const Scope& scope, std::st
   if (m_options->on_request) {
     m_options->on_request(request.method, request.url);
   }
-  return perform(request, m_tls);
+  return perform(request, m_tls, m_options->retry);
 }
 
 Result<void> Session::authenticate(const HttpResponse& reply, const Scope& scope, const std::string& used) {
@@ -254,7 +246,7 @@ Result<void> Session::authenticate(const HttpResponse& reply, const Scope& scope
   if (m_options->on_request) {
     m_options->on_request(token_request.method, token_request.url);
   }
-  const auto token_reply = perform(token_request, m_tls);
+  const auto token_reply = perform(token_request, m_tls, m_options->retry);
   if (!token_reply.replied()) {
     return fail("getting a token for {} from {}: {}", scope_text, realm, token_reply.error);
   }
@@ -286,43 +278,45 @@ Result<void> Session::authenticate(const HttpResponse& reply, const Scope& scope
   return {};
 }
 
-Result<HttpResponse> Session::send(HttpRequest request, const Scope& scope) {
+Result<HttpResponse> Session::exchange(const HttpRequest& request, const Scope& scope) {
   if (auto based = ensure_base(); !based) {
     return std::unexpected(based.error());
   }
+  std::string used;
+  auto reply = request_once(request, scope, used);
+  if (!reply.replied() || reply.status != 401) {
+    return reply;
+  }
+  if (auto done = authenticate(reply, scope, used); !done) {
+    return std::unexpected(done.error());
+  }
+  reply = request_once(request, scope, used);
+  if (reply.replied() && reply.status == 401) {
+    std::string who;
+    {
+      std::lock_guard lock(m_mutex);
+      if (m_credentials && *m_credentials) {
+        who = (*m_credentials)->username;
+      }
+    }
+    return fail("{}: authentication failed for {}{}: check the user name and password", m_domain, scope.repo,
+                who.empty() ? std::string() : " as " + who);
+  }
+  return reply;
+}
+
+Result<HttpResponse> Session::send(const HttpRequest& request, const Scope& scope) {
   const int max_attempts = std::max(1, m_options->retry.max_attempts);
-  bool authenticated = false;
   for (int attempt = 1;; ++attempt) {
-    std::string used;
-    auto reply = send_once(request, scope, used);
-    if (reply.replied() && reply.status == 401 && !authenticated) {
-      if (auto done = authenticate(reply, scope, used); !done) {
-        return std::unexpected(done.error());
-      }
-      authenticated = true;
-      --attempt; // the challenge round does not count as a failure
-      continue;
-    }
-    if (reply.replied() && reply.status == 401) {
-      std::string who;
-      {
-        std::lock_guard lock(m_mutex);
-        if (m_credentials && *m_credentials) {
-          who = (*m_credentials)->username;
-        }
-      }
-      return fail("{}: authentication failed for {}{}: check the user name and password", m_domain, scope.repo,
-                  who.empty() ? std::string() : " as " + who);
-    }
-    const bool again = reply.replied() ? fetch::is_transient_http_status(reply.status) : reply.transient;
-    if (!again || attempt >= max_attempts || request.sink_fd >= 0) {
-      if (!reply.replied()) {
-        return fail("{} {}: {}{}", request.method, absolute(request.url), reply.error,
+    auto reply = exchange(request, scope);
+    if (!reply || !reply->worth_retry() || attempt >= max_attempts) {
+      if (reply && !reply->replied()) {
+        return fail("{} {}: {}{}", request.method, absolute(request.url), reply->error,
                     attempt > 1 ? fmt::format(" (after {} attempts)", attempt) : "");
       }
       return reply;
     }
-    std::this_thread::sleep_for(fetch::backoff_delay(m_options->retry, attempt + 1, retry_after(reply)));
+    std::this_thread::sleep_for(fetch::backoff_delay(m_options->retry, attempt + 1, reply->retry_after()));
   }
 }
 
@@ -408,35 +402,66 @@ Result<void> Session::download_blob(const std::string& repo, const std::string& 
     if (offset > 0) {
       request.headers.push_back(fmt::format("Range: bytes={}-", offset));
     }
-    auto reply = send(request, {repo, false});
+    // One try per round: each round resumes from what the partial holds.
+    auto reply = exchange(request, {repo, false});
     ::close(fd);
     if (!reply) {
-      why = reply.error().message;
-    } else if (reply->status == 200 || reply->status == 206) {
+      return std::unexpected(reply.error()); // auth or an unreachable registry: already retried or hopeless
+    }
+    why = reply->replied() ? error_text(*reply) : reply->error;
+    if (reply->replied() && (reply->status == 200 || reply->status == 206)) {
       return {};
-    } else if (reply->status == 416) {
+    }
+    if (reply->replied() && reply->status == 416) {
       ::unlink(partial.c_str()); // our partial does not fit: start over
-      why = "HTTP 416";
-    } else if (!fetch::is_transient_http_status(reply->status)) {
+    } else if (!reply->worth_retry()) {
       ::unlink(partial.c_str());
-      return fail("{}/{}: blob {}: {}", m_domain, repo, digest, error_text(*reply));
-    } else {
-      why = error_text(*reply);
+      return fail("{}/{}: blob {}: {}", m_domain, repo, digest, why);
     }
     if (attempt < max_attempts) {
-      std::this_thread::sleep_for(fetch::backoff_delay(m_options->retry, attempt + 1));
+      std::this_thread::sleep_for(fetch::backoff_delay(m_options->retry, attempt + 1, reply->retry_after()));
     }
   }
   return fail("{}/{}: downloading blob {}: {} (after {} attempts)", m_domain, repo, digest, why, max_attempts);
 }
 
-Result<void> Session::upload_once(const std::string& repo, const std::string& digest, std::uint64_t size,
-                                  const std::filesystem::path& file, const std::string& mount_from) {
-  auto present = has_blob(repo, digest, true);
+std::expected<HttpResponse, Session::UploadFailure> Session::upload_step(const HttpRequest& request,
+                                                                         const std::string& repo,
+                                                                         std::initializer_list<long> accepted,
+                                                                         std::string_view what) {
+  auto reply = exchange(request, {repo, true});
+  if (!reply) {
+    // Auth, credentials, an untrusted certificate, a registry the ping could
+    // not reach after its own retries: another upload would fail the same way.
+    return std::unexpected(UploadFailure{reply.error()});
+  }
+  if (!reply->replied()) {
+    return std::unexpected(UploadFailure{fail("{}/{}: {}: {}", m_domain, repo, what, reply->error).error(),
+                                         reply->transient});
+  }
+  if (std::find(accepted.begin(), accepted.end(), reply->status) != accepted.end()) {
+    return std::move(*reply);
+  }
+  // The upload session is gone (404 BLOB_UPLOAD_UNKNOWN) or holds other
+  // bytes than we sent (416, after a cut chunk): a new session may succeed.
+  const bool in_session = request.method == "PATCH" || request.method == "PUT";
+  const bool session_lost = in_session && (reply->status == 404 || reply->status == 416);
+  return std::unexpected(UploadFailure{
+      fail("{}/{}: {}: {}", m_domain, repo, what, error_text(*reply)).error(),
+      session_lost || reply->worth_retry(), reply->retry_after()});
+}
+
+std::expected<void, Session::UploadFailure> Session::upload_once(const std::string& repo, const std::string& digest,
+                                                                 std::uint64_t size, const std::filesystem::path& file,
+                                                                 const std::string& mount_from) {
+  HttpRequest head;
+  head.method = "HEAD";
+  head.url = repo + "/blobs/" + digest;
+  auto present = upload_step(head, repo, {200, 404}, "checking blob " + digest);
   if (!present) {
     return std::unexpected(present.error());
   }
-  if (*present) {
+  if (present->status == 200) {
     return {};
   }
   HttpRequest start;
@@ -445,19 +470,16 @@ Result<void> Session::upload_once(const std::string& repo, const std::string& di
   if (!mount_from.empty() && mount_from != repo) {
     start.url += "?mount=" + url_escape(digest) + "&from=" + url_escape(mount_from);
   }
-  auto started = send(start, {repo, true});
+  auto started = upload_step(start, repo, {201, 202}, "starting the upload of " + digest);
   if (!started) {
     return std::unexpected(started.error());
   }
   if (started->status == 201) {
     return {}; // mounted from the other repository
   }
-  if (started->status != 202) {
-    return fail("{}/{}: starting the upload of {}: {}", m_domain, repo, digest, error_text(*started));
-  }
   std::string location = started->header("location");
   if (location.empty()) {
-    return fail("{}/{}: the upload reply has no Location", m_domain, repo);
+    return std::unexpected(UploadFailure{fail("{}/{}: the upload reply has no Location", m_domain, repo).error()});
   }
   const std::uint64_t chunk = std::max<std::uint64_t>(1, m_options->chunk_size);
   HttpRequest put;
@@ -472,54 +494,43 @@ Result<void> Session::upload_once(const std::string& repo, const std::string& di
       patch.headers.push_back("Content-Type: application/octet-stream");
       patch.headers.push_back(fmt::format("Content-Range: {}-{}", offset, offset + length - 1));
       patch.file = FileSlice{file, offset, length};
-      auto sent = send(patch, {repo, true});
+      auto sent = upload_step(patch, repo, {202},
+                              fmt::format("uploading bytes {}-{} of {}", offset, offset + length - 1, digest));
       if (!sent) {
         return std::unexpected(sent.error());
-      }
-      if (sent->status != 202) {
-        return fail("{}/{}: uploading bytes {}-{} of {}: {}", m_domain, repo, offset, offset + length - 1, digest,
-                    error_text(*sent));
       }
       if (auto next = sent->header("location"); !next.empty()) {
         location = next;
       }
     }
-    put.body.clear();
   } else {
     put.file = FileSlice{file, 0, size};
   }
   put.url = with_query(location, "digest=" + url_escape(digest));
-  auto finished = send(put, {repo, true});
-  if (!finished) {
+  if (auto finished = upload_step(put, repo, {201}, "finishing the upload of " + digest); !finished) {
     return std::unexpected(finished.error());
-  }
-  if (finished->status != 201) {
-    return fail("{}/{}: finishing the upload of {}: {}", m_domain, repo, digest, error_text(*finished));
   }
   return {};
 }
 
+// The one retry policy of an upload: each attempt is a whole upload (HEAD,
+// then a new session) whose requests are not retried on their own, so the
+// tries are bounded by max_attempts, and only failures marked retryable by
+// their status or transport error code are tried again.
 Result<void> Session::upload_blob(const std::string& repo, const std::string& digest, std::uint64_t size,
                                   const std::filesystem::path& file, const std::string& mount_from) {
   const int max_attempts = std::max(1, m_options->retry.max_attempts);
   for (int attempt = 1;; ++attempt) {
     auto done = upload_once(repo, digest, size, file, mount_from);
     if (done) {
-      return done;
+      return {};
     }
-    // Auth and credential problems do not get better by asking again.
-    const auto& message = done.error().message;
-    const bool hopeless = message.find("authentication failed") != std::string::npos ||
-                          message.find("requires a login") != std::string::npos ||
-                          message.find("not trusted") != std::string::npos ||
-                          message.find("DIGEST_INVALID") != std::string::npos;
-    if (hopeless || attempt >= max_attempts) {
-      return std::unexpected(done.error().context(
+    if (!done.error().retry || attempt >= max_attempts) {
+      return std::unexpected(done.error().error.context(
           attempt > 1 ? fmt::format("pushing blob {} (after {} attempts)", digest, attempt)
                       : fmt::format("pushing blob {}", digest)));
     }
-    // A session cut by a restart cannot continue: start a new upload.
-    std::this_thread::sleep_for(fetch::backoff_delay(m_options->retry, attempt + 1));
+    std::this_thread::sleep_for(fetch::backoff_delay(m_options->retry, attempt + 1, done.error().wait));
   }
 }
 

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -77,19 +78,37 @@ private:
     std::string repo;
     bool push = false;
   };
-  // One request with auth and retries; `request.url` is the path below /v2/
-  // or an absolute URL (upload locations).
-  support::Result<HttpResponse> send(HttpRequest request, const Scope& scope);
+  // Why one upload attempt stopped, and whether a new attempt (a new upload
+  // session) may succeed: decided from the status or the transport's error
+  // code, never from message text.
+  struct UploadFailure {
+    support::Error error;
+    bool retry = false;
+    std::optional<std::chrono::seconds> wait = std::nullopt; // the server's Retry-After
+  };
+
+  // One request with auth and retries of what is worth retrying (fetch's
+  // policy); `request.url` is the path below /v2/ or an absolute URL (upload
+  // locations). A transport failure is an error; any HTTP reply is returned.
+  support::Result<HttpResponse> send(const HttpRequest& request, const Scope& scope);
+  // One request with auth (a 401 answered once) and no retry; a transport
+  // failure is in the reply. Errors are auth failures and an unreachable registry.
+  support::Result<HttpResponse> exchange(const HttpRequest& request, const Scope& scope);
   // One attempt; `used` receives the Authorization header sent (or empty).
-  HttpResponse send_once(HttpRequest request, const Scope& scope, std::string& used);
+  HttpResponse request_once(HttpRequest request, const Scope& scope, std::string& used);
   support::Result<void> ensure_base();
   // Answers a 401 once for all threads: a transfer that waited while another
   // fetched a token (anything but `used`) takes that one.
   support::Result<void> authenticate(const HttpResponse& reply, const Scope& scope, const std::string& used);
   std::optional<std::string> authorization(const Scope& scope);
   std::string absolute(const std::string& url) const;
-  support::Result<void> upload_once(const std::string& repo, const std::string& digest, std::uint64_t size,
-                                    const std::filesystem::path& file, const std::string& mount_from);
+  // One request of an upload, not retried: the reply when its status is
+  // `accepted`, else the failure, named by `what`.
+  std::expected<HttpResponse, UploadFailure> upload_step(const HttpRequest& request, const std::string& repo,
+                                                         std::initializer_list<long> accepted, std::string_view what);
+  std::expected<void, UploadFailure> upload_once(const std::string& repo, const std::string& digest,
+                                                 std::uint64_t size, const std::filesystem::path& file,
+                                                 const std::string& mount_from);
 
   std::string m_domain;
   const ClientOptions* m_options;

@@ -1,6 +1,7 @@
 #include "backend/registry/http.hpp"
 
 #include "backend/fetch/curl_handles.hpp"
+#include "backend/fetch/retry.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -116,23 +117,6 @@ int on_seek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-bool is_transient(CURLcode code) {
-  switch (code) {
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_PARTIAL_FILE:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_SEND_ERROR:
-  case CURLE_RECV_ERROR:
-  case CURLE_GOT_NOTHING:
-  case CURLE_HTTP2:
-  case CURLE_HTTP2_STREAM:
-    return true;
-  default:
-    return false;
-  }
-}
-
 } // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
@@ -144,7 +128,19 @@ std::string HttpResponse::header(std::string_view name) const {
   return {};
 }
 
-HttpResponse perform(const HttpRequest& request, const TlsOptions& tls) {
+bool HttpResponse::worth_retry() const { return replied() ? fetch::is_transient_http_status(status) : transient; }
+
+std::optional<std::chrono::seconds> HttpResponse::retry_after() const {
+  const auto value = header("retry-after");
+  // Seconds only; an HTTP date falls back to our own backoff.
+  if (value.empty() || value.size() > 6 ||
+      !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return std::chrono::seconds(std::stol(value));
+}
+
+HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const fetch::FetchOptions& transfer) {
   HttpResponse response;
   Exchange x;
   x.request = &request;
@@ -166,15 +162,9 @@ HttpResponse perform(const HttpRequest& request, const TlsOptions& tls) {
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, "distill");
+  // Blob GETs may redirect to storage.
+  fetch::set_transfer_options(easy, transfer);
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 20L);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, 30L);
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &x);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
@@ -223,8 +213,7 @@ HttpResponse perform(const HttpRequest& request, const TlsOptions& tls) {
     response.error = !x.abort_reason.empty() ? x.abort_reason
                      : error_buffer[0] != '\0' ? std::string(error_buffer)
                                                : std::string(curl_easy_strerror(code));
-    response.transient = x.abort_reason.empty() && is_transient(code);
-    response.tls_failure = code == CURLE_SSL_CONNECT_ERROR;
+    response.transient = x.abort_reason.empty() && fetch::is_transient_curl_code(code);
     response.cert_failure = code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE;
   }
   return response;

@@ -2,8 +2,12 @@
 
 // One HTTP exchange with a registry through libcurl: method, headers, a body
 // from memory or from a slice of a file, the reply into memory or a file
-// descriptor. No retries and no auth here; client.hpp adds both.
+// descriptor. No retries and no auth here; client.hpp adds both. Timeouts and
+// what is worth another try are the fetch layer's (backend/fetch).
 
+#include "backend/fetch/fetcher.hpp"
+
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -32,7 +36,6 @@ struct HttpRequest {
   int sink_fd = -1;
   std::uint64_t sink_offset = 0;
   std::uint64_t max_body = 64ull << 20; // a longer body (counting sink_offset for a 206) is an error
-  bool follow_redirects = true;     // blob GETs may redirect to storage
 };
 
 // TLS settings of one registry.
@@ -48,15 +51,20 @@ struct HttpResponse {
   std::uint64_t received = 0;   // body bytes, also when they went to sink_fd
   std::string error;            // transport failure; empty when a reply came
   bool transient = false;       // the failure (connection, timeout) is worth another try
-  bool tls_failure = false;     // the TLS handshake failed (maybe the server speaks plain HTTP)
   bool cert_failure = false;    // the server's certificate was not trusted
 
   bool replied() const { return error.empty(); }
   // The value of the last header `name` (lower case), or empty.
   std::string header(std::string_view name) const;
+  // Worth another try: a transient transport failure, or a 408, 429 or 5xx
+  // (fetch::is_transient_http_status). Decided from codes, never from text.
+  bool worth_retry() const;
+  // The server's Retry-After in seconds, when it sent one.
+  std::optional<std::chrono::seconds> retry_after() const;
 };
 
-// Performs one request; never throws. Transport failures are in `error`.
-HttpResponse perform(const HttpRequest& request, const TlsOptions& tls);
+// Performs one request with the timeouts of `transfer`; never throws.
+// Transport failures are in `error`.
+HttpResponse perform(const HttpRequest& request, const TlsOptions& tls, const fetch::FetchOptions& transfer);
 
 } // namespace distill::backend::registry

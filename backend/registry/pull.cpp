@@ -1,5 +1,6 @@
 #include "backend/registry/pull.hpp"
 
+#include "backend/layer/blob_dir.hpp"
 #include "backend/oci/layout.hpp"
 #include "backend/oci/media_types.hpp"
 #include "backend/registry/media_types.hpp"
@@ -242,48 +243,13 @@ Result<PulledImage> pull_image(const Reference& ref, const oci::Platform& platfo
 
 Result<void> link_blob(const std::filesystem::path& source, const std::filesystem::path& layout,
                        const std::string& digest) {
-  const auto target = oci::blobs_dir(layout) / "sha256" / hex_of(digest);
+  // The cache checked the file against the digest; its size is the blob's.
   std::error_code ec;
-  if (std::filesystem::exists(target, ec)) {
-    return {};
-  }
-  std::filesystem::create_directories(target.parent_path(), ec);
-  const auto temp = target.string() + fmt::format(".tmp-{}", ::getpid());
-  std::filesystem::remove(temp, ec);
-  std::filesystem::create_hard_link(source, temp, ec);
+  const auto size = std::filesystem::file_size(source, ec);
   if (ec) {
-    ec.clear();
-    std::filesystem::copy_file(source, temp, std::filesystem::copy_options::overwrite_existing, ec);
+    return fail("storing blob {} in {}: {}: {}", digest, layout.string(), source.string(), ec.message());
   }
-  if (!ec) {
-    std::filesystem::rename(temp, target, ec);
-  }
-  if (ec) {
-    std::filesystem::remove(temp);
-    return fail("storing blob {} in {}: {}", digest, layout.string(), ec.message());
-  }
-  return {};
-}
-
-Result<oci::Descriptor> store_pulled(const PulledImage& image, const fetch::Cache& cache,
-                                     const std::filesystem::path& layout) {
-  if (auto linked = link_blob(cache.blob_path(hex_of(image.manifest.config.digest)), layout,
-                              image.manifest.config.digest);
-      !linked) {
-    return std::unexpected(linked.error());
-  }
-  for (std::size_t i = 0; i < image.manifest.layers.size(); ++i) {
-    if (auto linked = link_blob(image.layer_files[i], layout, image.manifest.layers[i].digest); !linked) {
-      return std::unexpected(linked.error());
-    }
-  }
-  const auto bytes = oci::manifest_json(image.manifest);
-  auto descriptor = oci::write_json_blob(layout, k_oci_manifest, bytes);
-  if (!descriptor) {
-    return std::unexpected(descriptor.error());
-  }
-  descriptor->platform = oci::Platform{image.config.architecture, image.config.os, image.config.variant};
-  return descriptor;
+  return layer::place_blob(source, oci::blobs_dir(layout), digest, size);
 }
 
 } // namespace distill::backend::registry

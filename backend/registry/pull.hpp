@@ -37,13 +37,7 @@ support::Result<PulledImage> pull_image(const Reference& ref, const oci::Platfor
                                         const std::string& pinned_digest = {},
                                         const std::function<void(std::string_view)>& log = {});
 
-// Puts a pulled image into an OCI layout (blobs hard-linked or copied from
-// the cache, manifest re-serialised with OCI media types) and returns its
-// manifest descriptor; does not tag. Fails on an I/O error.
-support::Result<oci::Descriptor> store_pulled(const PulledImage& image, const fetch::Cache& cache,
-                                              const std::filesystem::path& layout);
-
-// Copies (or hard-links) a cache blob into `layout`'s blob dir, atomically.
+// Puts a cache blob into `layout`'s blob dir, atomically (layer::place_blob).
 support::Result<void> link_blob(const std::filesystem::path& source, const std::filesystem::path& layout,
                                 const std::string& digest);
 

@@ -101,13 +101,14 @@ TEST_F(RegistryClient, PushThenPullRoundTrip) {
     ASSERT_TRUE(digest.has_value());
     EXPECT_EQ("sha256:" + digest->sha256, pulled->manifest.layers[i].digest);
   }
+  // Pulled layers enter a layout as they are (a hard link on one filesystem).
   const auto copy = m_dir / "copy";
   ASSERT_TRUE(oci::init_layout(copy));
-  auto stored = store_pulled(*pulled, *m_cache, copy);
-  ASSERT_TRUE(stored.has_value()) << stored.error().message;
-  ASSERT_TRUE(oci::add_to_index(copy, *stored, std::vector<std::string>{"pulled"}));
-  auto check = test::run("skopeo inspect oci:" + copy.string() + ":pulled");
-  EXPECT_EQ(check.status, 0) << check.output;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& digest = pulled->manifest.layers[i].digest;
+    ASSERT_TRUE(link_blob(pulled->layer_files[i], copy, digest).has_value());
+    EXPECT_TRUE(std::filesystem::equivalent(pulled->layer_files[i], oci::blobs_dir(copy) / "sha256" / digest.substr(7)));
+  }
 
   // Pinned by digest and cached: no request at all.
   requests.clear();
@@ -231,6 +232,54 @@ TEST_F(RegistryClient, ChunkedUploadSurvivesARegistryRestart) {
   auto copy = test::run("skopeo copy --src-tls-verify=false docker://" + m_registry->host() + "/big/img:1 dir:" +
                         (m_dir / "dir").string());
   EXPECT_EQ(copy.status, 0) << copy.output; // skopeo verifies every digest
+}
+
+TEST_F(RegistryClient, UploadRetriesAreOnePolicyBoundedByMaxAttempts) {
+  const auto layout = m_dir / "src";
+  const auto manifest = test::make_test_image(layout, {{{"/big", random_bytes(300000)}}}, "v1");
+  options.chunk_size = 64 * 1024;
+  options.max_parallel = 1; // the config first, then the layer: the count below is exact
+  options.retry.max_attempts = 3;
+  std::atomic<int> after_stop{0};
+  std::atomic<bool> stopped{false};
+  options.on_request = [&](std::string_view method, std::string_view) {
+    if (stopped) {
+      ++after_stop;
+    } else if (method == "PATCH") {
+      // The registry goes away for good: every request from here on is refused.
+      m_registry->stop();
+      stopped = true;
+      ++after_stop;
+    }
+  };
+  std::vector<Reference> targets = {ref("gone/img:1")};
+  auto pushed = push_image(layout, manifest, targets, options);
+  ASSERT_FALSE(pushed.has_value());
+  EXPECT_NE(pushed.error().message.find("(after 3 attempts)"), std::string::npos) << pushed.error().message;
+  // The cut PATCH, then one HEAD per new attempt; no request retried inside an attempt.
+  EXPECT_EQ(after_stop.load(), 3) << pushed.error().message;
+}
+
+TEST_F(RegistryClient, AnUploadTheRegistryRejectsIsNotRetried) {
+  const auto layout = m_dir / "src";
+  const auto manifest = test::make_test_image(layout, {{{"/data", std::string(5000, 'q')}}}, "v1");
+  auto image = oci::read_image(layout, "v1");
+  ASSERT_TRUE(image.has_value());
+  {
+    // Same size, other bytes: the registry answers the PUT with 400 DIGEST_INVALID.
+    std::fstream file(oci::blobs_dir(layout) / "sha256" / image->manifest.layers.at(0).digest.substr(7),
+                      std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(30);
+    file.put('\x01');
+  }
+  std::atomic<int> posts{0};
+  options.on_request = [&](std::string_view method, std::string_view) { posts += method == "POST" ? 1 : 0; };
+  std::vector<Reference> targets = {ref("bad/upload:1")};
+  auto pushed = push_image(layout, manifest, targets, options);
+  ASSERT_FALSE(pushed.has_value());
+  EXPECT_NE(pushed.error().message.find("HTTP 400"), std::string::npos) << pushed.error().message;
+  EXPECT_EQ(pushed.error().message.find("attempts"), std::string::npos) << pushed.error().message;
+  EXPECT_EQ(posts.load(), 2); // the config and the layer, once each
 }
 
 } // namespace
