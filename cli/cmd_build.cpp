@@ -18,6 +18,7 @@
 #include "cli/progress.hpp"
 #include "cli/registry_push.hpp"
 #include "planner/plan_json.hpp"
+#include "planner/shell/program_names.hpp"
 #include "support/atomic_file.hpp"
 #include "support/diagnostic.hpp"
 
@@ -219,7 +220,9 @@ int build(const BuildOptions& options) {
       print_error(rootfs.error(), file);
       return 1;
     }
-    auto problems = backend::build::check_closure(**rootfs, built->config);
+    backend::build::ClosureOptions closure_options;
+    closure_options.script_programs = planner::shell::program_names;
+    auto problems = backend::build::check_closure(**rootfs, built->config, closure_options);
     if (problems.empty()) {
       break;
     }

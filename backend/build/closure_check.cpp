@@ -110,7 +110,8 @@ std::optional<ElfFacts> read_elf(std::string bytes) {
 }
 
 // The paths that the dpkg database's file lists (info/*.list, info/*.md5sums,
-// status.d/*.md5sums) give to packages.
+// status.d/*.md5sums) and its Conffiles fields (status, status.d/<pkg>) give
+// to packages.
 std::vector<std::string> package_owned_paths(const fs::Tree& rootfs) {
   std::vector<std::string> owned;
   const auto add = [&](const std::string& path) {
@@ -123,12 +124,22 @@ std::vector<std::string> package_owned_paths(const fs::Tree& rootfs) {
     const bool list = path.starts_with("/var/lib/dpkg/info/") && path.ends_with(".list");
     const bool sums = (path.starts_with("/var/lib/dpkg/info/") || path.starts_with("/var/lib/dpkg/status.d/")) &&
                       path.ends_with(".md5sums");
-    if (entry.type != fs::EntryType::regular || (!list && !sums)) {
+    const bool status = path == "/var/lib/dpkg/status" ||
+                        (path.starts_with("/var/lib/dpkg/status.d/") && !path.ends_with(".md5sums"));
+    if (entry.type != fs::EntryType::regular || (!list && !sums && !status)) {
       continue;
     }
     std::istringstream lines(deb::generators::read_image_file(rootfs, path));
+    bool conffiles = false;
     for (std::string line; std::getline(lines, line);) {
-      if (list && line.starts_with('/')) {
+      if (status) {
+        // "Conffiles:" then one " /etc/path md5" line each.
+        if (!line.starts_with(' ')) {
+          conffiles = line.starts_with("Conffiles:");
+        } else if (conffiles && line.size() > 1 && line[1] == '/') {
+          add(line.substr(1, line.find(' ', 1) - 1));
+        }
+      } else if (list && line.starts_with('/')) {
         add(line);
       } else if (sums) {
         const auto gap = line.find("  ");
@@ -145,7 +156,8 @@ std::vector<std::string> package_owned_paths(const fs::Tree& rootfs) {
 
 class Checker {
 public:
-  Checker(const fs::Tree& rootfs, const oci::ImageConfig& config) : m_rootfs(rootfs), m_config(config) {
+  Checker(const fs::Tree& rootfs, const oci::ImageConfig& config, const ClosureOptions& options)
+      : m_rootfs(rootfs), m_config(config), m_options(options) {
     for (const auto& [path, entry] : rootfs.entries()) {
       if (path.starts_with("/etc/ld.so.conf.d/") && path.ends_with(".conf")) {
         std::istringstream lines(deb::generators::read_image_file(rootfs, path));
@@ -159,12 +171,12 @@ public:
   }
 
   std::vector<ClosureProblem> run() {
+    const auto owned = package_owned_paths(m_rootfs);
+    m_owned = std::set<std::string>(owned.begin(), owned.end());
     check_user();
     check_programs();
-    const auto owned = package_owned_paths(m_rootfs);
-    const std::set<std::string> owned_set(owned.begin(), owned.end());
     for (const auto& [path, entry] : m_rootfs.entries()) {
-      if (entry.type == fs::EntryType::regular && !owned_set.contains(path)) {
+      if (entry.type == fs::EntryType::regular && !m_owned.contains(path)) {
         m_queue.push_back(path);
       }
     }
@@ -222,15 +234,24 @@ private:
 
   void check_programs() {
     const auto& argv = m_config.entrypoint.empty() ? m_config.cmd : m_config.entrypoint;
+    const std::string what = m_config.entrypoint.empty() ? "CMD" : "ENTRYPOINT";
     if (!argv.empty()) {
-      check_program(argv.front(), m_config.entrypoint.empty() ? "CMD" : "ENTRYPOINT");
+      check_program(argv.front(), what);
+      // The shell form: [shell, -c, script].
+      if (argv.size() >= 3 && is_shell(argv[0]) && argv[1] == "-c") {
+        check_script_programs(what, argv[2]);
+      }
     }
     if (m_config.healthcheck && m_config.healthcheck->test.size() >= 2) {
       const auto& test = m_config.healthcheck->test;
       if (test.front() == "CMD") {
         check_program(test[1], "HEALTHCHECK");
       } else if (test.front() == "CMD-SHELL") {
-        check_program(m_config.shell.empty() ? "/bin/sh" : m_config.shell.front(), "HEALTHCHECK");
+        const std::string shell = m_config.shell.empty() ? "/bin/sh" : m_config.shell.front();
+        check_program(shell, "HEALTHCHECK");
+        if (is_shell(shell)) {
+          check_script_programs("HEALTHCHECK", test[1]);
+        }
       }
     }
   }
@@ -335,6 +356,9 @@ private:
       if (!program.empty() && !find_program(program)) {
         problem(path, program, "#! program run through env");
       }
+      if (is_shell(program)) {
+        check_script_programs(path, bytes);
+      }
       return;
     }
     if (auto found = existing_file(interpreter)) {
@@ -342,21 +366,49 @@ private:
     } else {
       problem(path, interpreter, "#! interpreter");
     }
+    if (is_shell(interpreter)) {
+      check_script_programs(path, bytes);
+    }
+  }
+
+  // The programs a shell script runs, found as its shell would find them.
+  void check_script_programs(const std::string& what, std::string_view script) {
+    if (!m_options.script_programs) {
+      return;
+    }
+    for (const auto& program : m_options.script_programs(script)) {
+      if (auto found = find_program(program)) {
+        // A package's program is trusted to its Depends; the image's own is checked too.
+        if (!m_owned.contains(*found)) {
+          m_queue.push_back(*found);
+        }
+      } else {
+        problem(what, program, "a program the script runs");
+      }
+    }
+  }
+
+  static bool is_shell(std::string_view interpreter) {
+    const auto name = interpreter.substr(interpreter.rfind('/') + 1);
+    return name == "sh" || name == "dash" || name == "bash" || name == "ash";
   }
 
   const fs::Tree& m_rootfs;
   const oci::ImageConfig& m_config;
+  const ClosureOptions& m_options;
   std::vector<std::string> m_conf_dirs;
   std::deque<std::string> m_queue;
   std::set<std::string> m_seen;
   std::vector<ClosureProblem> m_problems;
+  std::set<std::string> m_owned; // files the dpkg database gives to packages
 };
 
 } // namespace
 
-std::vector<ClosureProblem> check_closure(const fs::Tree& rootfs, const oci::ImageConfig& config) {
+std::vector<ClosureProblem> check_closure(const fs::Tree& rootfs, const oci::ImageConfig& config,
+                                          const ClosureOptions& options) {
   elf_version(EV_CURRENT); // libelf refuses to work before the version handshake
-  return Checker(rootfs, config).run();
+  return Checker(rootfs, config, options).run();
 }
 
 } // namespace distill::backend::build

@@ -85,5 +85,50 @@ TEST(ClosureCheck, ShellFormCmdUserAndHealthcheck) {
   EXPECT_EQ(render(check_closure(tree, config)), "");
 }
 
+// The programs a shell script runs, as the planner's reader lists them; here
+// a stand-in that takes each line's first word, so that only the checker's
+// part is under test.
+std::vector<std::string> first_words(std::string_view script) {
+  std::vector<std::string> out;
+  std::istringstream lines{std::string(script)};
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string word;
+    if (words >> word && !word.starts_with("#")) {
+      out.push_back(word);
+    }
+  }
+  return out;
+}
+
+TEST(ClosureCheck, ProgramsAShellScriptRunsMustBeInThePath) {
+  fs::Tree tree;
+  add(tree, "/usr/bin/sh", host_file("/usr/bin/true"));
+  ASSERT_TRUE(tree.add("/bin", fs::make_symlink("usr/bin")));
+  add(tree, "/usr/bin/date", "#!/nonexistent\n", 0644); // present; not executable, so not a script to follow
+  add(tree, "/usr/local/bin/probe", "#!/bin/sh\ndate\nsleep\n");
+  add(tree, "/usr/local/bin/tool", "#!/usr/bin/python3\nsleep\n"); // not a shell: its words are not programs
+  add(tree, "/var/lib/dpkg/info/dash.list", "/.\n/usr\n/usr/bin\n/usr/bin/sh\n", 0644);
+  // A package's conffile (listed by Conffiles, not by md5sums) is the package's business too.
+  add(tree, "/etc/cron.daily/job", "#!/bin/sh\nbackup-tool\n");
+  add(tree, "/var/lib/dpkg/status.d/job",
+      "Package: job\nVersion: 1\nConffiles:\n /etc/cron.daily/job 0123456789abcdef0123456789abcdef\n"
+      "Description: x\n", 0644);
+  oci::ImageConfig config;
+  config.cmd = {"/bin/sh", "-c", "probe\nawk"};
+  ClosureOptions options;
+  options.script_programs = first_words;
+  const auto problems = render(check_closure(tree, config, options));
+  EXPECT_NE(problems.find("/usr/local/bin/probe needs sleep (a program the script runs)\n"), std::string::npos)
+      << problems;
+  EXPECT_NE(problems.find("CMD needs awk (a program the script runs)\n"), std::string::npos) << problems;
+  EXPECT_EQ(problems.find("needs date"), std::string::npos) << problems;
+  EXPECT_EQ(problems.find("needs probe"), std::string::npos) << problems; // found in PATH
+  EXPECT_EQ(problems.find("/usr/local/bin/tool needs sleep"), std::string::npos) << problems;
+  EXPECT_EQ(problems.find("backup-tool"), std::string::npos) << problems;
+  // Without the lister the scripts' programs are not asked for.
+  EXPECT_EQ(render(check_closure(tree, config)).find("a program the script runs"), std::string::npos);
+}
+
 } // namespace
 } // namespace distill::backend::build
