@@ -240,24 +240,23 @@ TEST_F(RegistryClient, UploadRetriesAreOnePolicyBoundedByMaxAttempts) {
   options.chunk_size = 64 * 1024;
   options.max_parallel = 1; // the config first, then the layer: the count below is exact
   options.retry.max_attempts = 3;
-  std::atomic<int> after_stop{0};
-  std::atomic<bool> stopped{false};
+  std::vector<std::string> after_stop; // one transfer at a time: no lock needed
   options.on_request = [&](std::string_view method, std::string_view) {
-    if (stopped) {
-      ++after_stop;
-    } else if (method == "PATCH") {
+    if (after_stop.empty() && method == "PATCH") {
       // The registry goes away for good: every request from here on is refused.
       m_registry->stop();
-      stopped = true;
-      ++after_stop;
+    }
+    if (!after_stop.empty() || method == "PATCH") {
+      after_stop.emplace_back(method);
     }
   };
   std::vector<Reference> targets = {ref("gone/img:1")};
   auto pushed = push_image(layout, manifest, targets, options);
   ASSERT_FALSE(pushed.has_value());
   EXPECT_NE(pushed.error().message.find("(after 3 attempts)"), std::string::npos) << pushed.error().message;
-  // The cut PATCH, then one HEAD per new attempt; no request retried inside an attempt.
-  EXPECT_EQ(after_stop.load(), 3) << pushed.error().message;
+  // The cut PATCH, then one HEAD per new attempt (a whole new upload); no
+  // request retried inside an attempt.
+  EXPECT_EQ(after_stop, (std::vector<std::string>{"PATCH", "HEAD", "HEAD"})) << pushed.error().message;
 }
 
 TEST_F(RegistryClient, AnUploadTheRegistryRejectsIsNotRetried) {
