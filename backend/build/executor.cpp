@@ -366,8 +366,10 @@ private:
     m_built.annotations["org.opencontainers.image.base.digest"] = pulled->resolved_digest;
     for (std::size_t i = 0; i < pulled->manifest.layers.size(); ++i) {
       const auto& descriptor = pulled->manifest.layers[i];
-      if (auto linked = registry::link_blob(pulled->layer_files[i], m_in.layout, descriptor.digest); !linked) {
-        return linked;
+      if (auto placed = layer::place_blob(pulled->layer_files[i], oci::blobs_dir(m_in.layout), descriptor.digest,
+                                          descriptor.size);
+          !placed) {
+        return placed;
       }
       // Read from the store when a step needs the files.
       m_built.layers.push_back(oci::ImageLayer{descriptor, pulled->config.diff_ids[i]});

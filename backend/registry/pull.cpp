@@ -1,6 +1,5 @@
 #include "backend/registry/pull.hpp"
 
-#include "backend/layer/blob_dir.hpp"
 #include "backend/oci/layout.hpp"
 #include "backend/oci/media_types.hpp"
 #include "backend/registry/media_types.hpp"
@@ -239,17 +238,6 @@ Result<PulledImage> pull_image(const Reference& ref, const oci::Platform& platfo
     failures.push_back(fmt::format("{}: {}", domain, pulled.error().message));
   }
   return fail("pulling {}: every mirror failed: {}", to_string(ref), fmt::join(failures, "; "));
-}
-
-Result<void> link_blob(const std::filesystem::path& source, const std::filesystem::path& layout,
-                       const std::string& digest) {
-  // The cache checked the file against the digest; its size is the blob's.
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(source, ec);
-  if (ec) {
-    return fail("storing blob {} in {}: {}: {}", digest, layout.string(), source.string(), ec.message());
-  }
-  return layer::place_blob(source, oci::blobs_dir(layout), digest, size);
 }
 
 } // namespace distill::backend::registry

@@ -37,8 +37,4 @@ support::Result<PulledImage> pull_image(const Reference& ref, const oci::Platfor
                                         const std::string& pinned_digest = {},
                                         const std::function<void(std::string_view)>& log = {});
 
-// Puts a cache blob into `layout`'s blob dir, atomically (layer::place_blob).
-support::Result<void> link_blob(const std::filesystem::path& source, const std::filesystem::path& layout,
-                                const std::string& digest);
-
 } // namespace distill::backend::registry

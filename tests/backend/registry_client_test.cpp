@@ -1,6 +1,7 @@
 // Pull and push against a real Distribution registry on 127.0.0.1.
 
 #include "backend/fetch/cache.hpp"
+#include "backend/layer/blob_dir.hpp"
 #include "backend/oci/layout.hpp"
 #include "backend/oci/media_types.hpp"
 #include "backend/registry/platform.hpp"
@@ -106,7 +107,8 @@ TEST_F(RegistryClient, PushThenPullRoundTrip) {
   ASSERT_TRUE(oci::init_layout(copy));
   for (std::size_t i = 0; i < 2; ++i) {
     const auto& digest = pulled->manifest.layers[i].digest;
-    ASSERT_TRUE(link_blob(pulled->layer_files[i], copy, digest).has_value());
+    ASSERT_TRUE(layer::place_blob(pulled->layer_files[i], oci::blobs_dir(copy), digest, pulled->manifest.layers[i].size)
+                    .has_value());
     EXPECT_TRUE(std::filesystem::equivalent(pulled->layer_files[i], oci::blobs_dir(copy) / "sha256" / digest.substr(7)));
   }
 
