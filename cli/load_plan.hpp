@@ -24,7 +24,7 @@ struct PlanInputs {
 struct LoadedPlan {
   support::SourceFile file;
   planner::Plan plan;
-  std::string inputs_hash; // sha256 of the Dockerfile bytes, build args and target
+  std::string inputs_hash; // sha256 of what in the plan decides packages (bases, installs), and the platform
 };
 
 // Returns the plan, or nullopt after printing the errors to stderr.

@@ -199,9 +199,13 @@ TEST_F(BuildE2E, TwoBuildsInDifferentPlacesGiveOneDigest) {
 TEST_F(BuildE2E, LockedBuildFailsOnAStaleLock) {
   const auto context = example("debian-service", "ctx");
   ASSERT_EQ(run(distill("lock " + context.string())).status, 0);
-  {
-    std::ofstream(context / "Dockerfile", std::ios::app) << "LABEL changed=yes\n";
-  }
+  // A change that decides no package keeps the lock.
+  std::ofstream(context / "Dockerfile", std::ios::app) << "LABEL changed=yes\n";
+  const auto kept = run(distill("build --locked " + context.string()));
+  EXPECT_EQ(kept.status, 0) << kept.err;
+  // Another install makes it stale.
+  std::ofstream(context / "Dockerfile", std::ios::app)
+      << "USER root\nRUN apt-get update && apt-get install -y --no-install-recommends jq\n";
   const auto locked = run(distill("build --locked " + context.string()));
   EXPECT_EQ(locked.status, 1);
   EXPECT_NE(locked.err.find("stale"), std::string::npos) << locked.err;
