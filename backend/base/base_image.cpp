@@ -9,14 +9,13 @@
 #include "backend/deb/generators/package_effects.hpp"
 #include "backend/deb/usrmerge.hpp"
 #include "planner/debian/control.hpp"
+#include "support/parallel.hpp"
 #include "support/sha256.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -107,22 +106,15 @@ Result<Unpacked> unpack(const BasePackage& package, const BaseOptions& options) 
 Result<std::vector<Unpacked>> unpack_all(const std::vector<BasePackage>& packages,
                                          const BaseOptions& options) {
   std::vector<std::optional<Result<Unpacked>>> results(packages.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < packages.size(); i = next++) {
-      results[i] = unpack(packages[i], options);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < std::max(1u, options.threads); ++t) {
-    threads.emplace_back(worker);
-  }
-  worker();
-  for (auto& thread : threads) {
-    thread.join();
-  }
+  support::parallel_for(packages.size(), std::max(1u, options.threads), [&](std::size_t i) {
+    results[i] = unpack(packages[i], options);
+    return results[i]->has_value();
+  });
   std::vector<Unpacked> out;
   for (auto& result : results) {
+    if (!result) {
+      continue; // not started after a failure, reported below
+    }
     if (!*result) {
       return std::unexpected(result->error());
     }

@@ -1,12 +1,11 @@
 #include "backend/layer/layer_writer.hpp"
 
 #include "backend/layer/blob_dir.hpp"
+#include "support/parallel.hpp"
 #include "support/sha256.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <optional>
-#include <thread>
 
 namespace distill::backend::layer {
 
@@ -55,27 +54,11 @@ Result<std::vector<LayerBlob>> write_layers(std::span<const fs::Tree* const> tre
                                             const std::filesystem::path& blob_root,
                                             const LayerOptions& options, unsigned threads) {
   std::vector<std::optional<Result<LayerBlob>>> results(trees.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  auto work = [&] {
-    // Each worker takes the next unwritten layer; a failure stops new work.
-    for (std::size_t i = next++; i < trees.size() && !failed; i = next++) {
-      results[i] = write_layer(*trees[i], blob_root, options);
-      if (!*results[i]) {
-        failed = true;
-      }
-    }
-  };
-  if (threads == 0) {
-    threads = std::max(1u, std::thread::hardware_concurrency());
-  }
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, trees.size()));
-  std::vector<std::jthread> pool;
-  for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back(work);
-  }
-  work();
-  pool.clear(); // joins
+  // A failure stops new work.
+  support::parallel_for(trees.size(), threads, [&](std::size_t i) {
+    results[i] = write_layer(*trees[i], blob_root, options);
+    return results[i]->has_value();
+  });
   std::vector<LayerBlob> out;
   out.reserve(trees.size());
   for (auto& result : results) {

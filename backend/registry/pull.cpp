@@ -4,11 +4,9 @@
 #include "backend/oci/media_types.hpp"
 #include "backend/registry/media_types.hpp"
 #include "backend/registry/platform.hpp"
+#include "support/parallel.hpp"
 #include "support/sha256.hpp"
 
-#include <atomic>
-#include <mutex>
-#include <thread>
 
 #include <fmt/ranges.h>
 
@@ -97,46 +95,35 @@ Result<void> fetch_blobs(Session& session, const std::string& repo, const std::v
     return fail("{}/{}: blobs not in the cache and the build is offline: {}", session.domain(), repo,
                 fmt::join(names, ", "));
   }
-  std::atomic<std::size_t> next{0};
-  std::mutex errors_mutex;
-  std::vector<std::string> errors;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < missing.size(); i = next++) {
-      const auto& blob = *missing[i];
-      const auto hex = hex_of(blob.digest);
-      auto lock = cache.lock_entry(hex, true);
-      Result<void> done;
-      if (!lock) {
-        done = std::unexpected(lock.error());
-      } else if (!cache.contains(hex, blob.size)) { // another process may have fetched it meanwhile
-        if (log) {
-          log(fmt::format("pulling blob {} ({} bytes)", blob.digest, blob.size));
-        }
-        const auto partial = cache.partial_path(hex);
-        done = session.download_blob(repo, blob.digest, blob.size, partial);
-        if (done) {
-          auto inserted = cache.insert_file(partial, hex, blob.size,
-                                            fmt::format("{}/{}@{}", session.domain(), repo, blob.digest), &*lock);
-          if (!inserted) {
-            done = std::unexpected(inserted.error());
-          }
-        }
+  std::vector<std::string> errors(missing.size());
+  const auto threads = static_cast<unsigned>(std::max(1, options.max_parallel));
+  support::parallel_for(missing.size(), threads, [&](std::size_t i) {
+    const auto& blob = *missing[i];
+    const auto hex = hex_of(blob.digest);
+    auto lock = cache.lock_entry(hex, true);
+    Result<void> done;
+    if (!lock) {
+      done = std::unexpected(lock.error());
+    } else if (!cache.contains(hex, blob.size)) { // another process may have fetched it meanwhile
+      if (log) {
+        log(fmt::format("pulling blob {} ({} bytes)", blob.digest, blob.size));
       }
-      if (!done) {
-        std::lock_guard guard(errors_mutex);
-        errors.push_back(done.error().message);
+      const auto partial = cache.partial_path(hex);
+      done = session.download_blob(repo, blob.digest, blob.size, partial);
+      if (done) {
+        auto inserted = cache.insert_file(partial, hex, blob.size,
+                                          fmt::format("{}/{}@{}", session.domain(), repo, blob.digest), &*lock);
+        if (!inserted) {
+          done = std::unexpected(inserted.error());
+        }
       }
     }
-  };
-  const auto count = std::min<std::size_t>(missing.size(), static_cast<std::size_t>(std::max(1, options.max_parallel)));
-  std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < count; ++i) {
-    threads.emplace_back(worker);
-  }
-  worker();
-  for (auto& thread : threads) {
-    thread.join();
-  }
+    if (!done) {
+      errors[i] = done.error().message;
+    }
+    return true; // every blob is tried: one failure says little about the others
+  });
+  std::erase(errors, std::string());
   if (!errors.empty()) {
     return fail("{}", fmt::join(errors, "; "));
   }

@@ -2,13 +2,11 @@
 
 #include "backend/oci/layout.hpp"
 #include "backend/registry/media_types.hpp"
+#include "support/parallel.hpp"
 
-#include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include <fmt/ranges.h>
 
@@ -68,31 +66,20 @@ Result<void> collect(const std::filesystem::path& layout, const oci::Descriptor&
 Result<void> upload_all(Session& session, const std::string& repo, const std::filesystem::path& layout,
                         const std::vector<oci::Descriptor>& blobs, const std::string& mount_from,
                         const ClientOptions& options, const std::function<void(std::string_view)>& log) {
-  std::atomic<std::size_t> next{0};
-  std::mutex errors_mutex;
-  std::vector<std::string> errors;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < blobs.size(); i = next++) {
-      const auto& blob = blobs[i];
-      if (log) {
-        log(fmt::format("pushing blob {} ({} bytes) to {}/{}", blob.digest, blob.size, session.domain(), repo));
-      }
-      auto done = session.upload_blob(repo, blob.digest, blob.size, blob_file(layout, blob.digest), mount_from);
-      if (!done) {
-        std::lock_guard guard(errors_mutex);
-        errors.push_back(done.error().message);
-      }
+  std::vector<std::string> errors(blobs.size());
+  const auto threads = static_cast<unsigned>(std::max(1, options.max_parallel));
+  support::parallel_for(blobs.size(), threads, [&](std::size_t i) {
+    const auto& blob = blobs[i];
+    if (log) {
+      log(fmt::format("pushing blob {} ({} bytes) to {}/{}", blob.digest, blob.size, session.domain(), repo));
     }
-  };
-  const auto count = std::min<std::size_t>(blobs.size(), static_cast<std::size_t>(std::max(1, options.max_parallel)));
-  std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < count; ++i) {
-    threads.emplace_back(worker);
-  }
-  worker();
-  for (auto& thread : threads) {
-    thread.join();
-  }
+    auto done = session.upload_blob(repo, blob.digest, blob.size, blob_file(layout, blob.digest), mount_from);
+    if (!done) {
+      errors[i] = done.error().message;
+    }
+    return true; // every blob is tried: one failure says little about the others
+  });
+  std::erase(errors, std::string());
   if (!errors.empty()) {
     return fail("{}", fmt::join(errors, "; "));
   }
