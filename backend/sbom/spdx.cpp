@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <regex>
 #include <set>
 #include <utility>
 
@@ -73,25 +74,51 @@ std::string package_id(const Package& p) {
   return "SPDXRef-Package-deb-" + idstring(p.name) + "-" + support::sha256_hex(key).substr(0, 16);
 }
 
-// The licence expression for a package, collecting LicenseRefs to declare.
-std::string license_expression(const Package& p, std::map<std::string, std::string>& refs) {
-  std::set<std::string> terms;
-  for (const auto& name : p.licenses) {
+// One License: value of a DEP-5 file as an SPDX expression: "GPL-2+ or
+// Artistic" is a choice of two licences (GPL-2.0-or-later OR
+// Artistic-1.0-Perl), not one unknown one. Collects the LicenseRefs to declare.
+std::string debian_expression(const std::string& value, std::map<std::string, std::string>& refs) {
+  static const std::regex k_operator("\\s+(or|and)\\s+", std::regex::icase);
+  std::string out;
+  std::string op;
+  auto add = [&](const std::string& name) {
     const std::string term = spdx_license(name);
     if (term.empty()) {
-      continue;
+      return;
     }
     if (term.starts_with("LicenseRef-")) {
       refs.emplace(term, name);
     }
-    terms.insert(term);
+    out += (out.empty() ? "" : op) + term;
+  };
+  std::size_t at = 0;
+  for (std::sregex_iterator it(value.begin(), value.end(), k_operator), end; it != end; ++it) {
+    add(value.substr(at, static_cast<std::size_t>(it->position()) - at));
+    const std::string word = (*it)[1].str();
+    op = (word[0] == 'o' || word[0] == 'O') ? " OR " : " AND ";
+    at = static_cast<std::size_t>(it->position() + it->length());
+  }
+  add(value.substr(at));
+  return out;
+}
+
+// The licence expression for a package, collecting LicenseRefs to declare.
+std::string license_expression(const Package& p, std::map<std::string, std::string>& refs) {
+  std::set<std::string> terms;
+  for (const auto& name : p.licenses) {
+    const std::string term = debian_expression(name, refs);
+    if (!term.empty()) {
+      terms.insert(term);
+    }
   }
   if (terms.empty()) {
     return "NOASSERTION";
   }
   std::string out;
   for (const auto& term : terms) {
-    out += (out.empty() ? "" : " AND ") + term;
+    // AND binds tighter than OR: a choice joins the others in parentheses.
+    const bool choice = terms.size() > 1 && term.find(' ') != std::string::npos;
+    out += (out.empty() ? "" : " AND ") + (choice ? "(" + term + ")" : term);
   }
   return out;
 }

@@ -84,6 +84,30 @@ TEST(Spdx, LicenseNames) {
   EXPECT_EQ(sbom::spdx_license(""), "");
 }
 
+// DEP-5 writes a choice of licences as "A or B" and a combination as "A and
+// B": the SPDX expression keeps the operators (AND binding tighter, so a
+// choice among several is in parentheses) instead of one unknown licence.
+TEST(Spdx, DebianLicenceChoicesBecomeSpdxExpressions) {
+  sbom::Package perl{"libperl", "1", "amd64", "debian", "", {"GPL-1+ or Artistic", "BSD-3-clause", "Expat and Custom-Thing"},
+                     "", ""};
+  sbom::Package single{"libsingle", "1", "amd64", "debian", "", {"GPL-2+ OR Artistic"}, "", ""};
+  sbom::Document doc{"app:1", "sha256:" + std::string(64, 'a'), k_epoch, {perl, single}};
+  auto json = oci::parse_json(sbom::spdx_json(doc), "sbom");
+  ASSERT_TRUE(json);
+  std::map<std::string, std::string> declared;
+  for (const auto& p : (*json)["packages"]) {
+    declared[p["name"].get<std::string>()] = p["licenseDeclared"].get<std::string>();
+  }
+  EXPECT_EQ(declared["libperl"],
+            "BSD-3-Clause AND (GPL-1.0-or-later OR Artistic-1.0-Perl) AND (MIT AND LicenseRef-Custom-Thing)");
+  EXPECT_EQ(declared["libsingle"], "GPL-2.0-or-later OR Artistic-1.0-Perl");
+  std::set<std::string> refs;
+  for (const auto& info : (*json)["hasExtractedLicensingInfos"]) {
+    refs.insert(info["licenseId"].get<std::string>());
+  }
+  EXPECT_EQ(refs, (std::set<std::string>{"LicenseRef-Custom-Thing"}));
+}
+
 TEST(Spdx, DeterministicAndWellFormed) {
   sbom::Document doc{"app:1", "sha256:" + std::string(64, 'a'), k_epoch, sample_packages()};
   const std::string first = sbom::spdx_json(doc);
