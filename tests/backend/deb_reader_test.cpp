@@ -184,8 +184,8 @@ INSTANTIATE_TEST_SUITE_P(
         MaliciousCase{"device", {{"./dev/null", 'c', ""}}, "device"},
         MaliciousCase{"merged-usr-clash",
                       {{"./bin/sh", 'f', "one"}, {"./usr/bin/sh", 'f', "two"}}, "twice"}),
-    [](const auto& info) {
-      std::string name = info.param.label;
+    [](const auto& case_info) {
+      std::string name = case_info.param.label;
       std::replace(name.begin(), name.end(), '-', '_');
       return name;
     });
