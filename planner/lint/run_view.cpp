@@ -70,18 +70,45 @@ const shell::Redirect* stdin_script(const RunCommandView& command) {
   return found == redirects.end() ? nullptr : &*found;
 }
 
+// The script of `sh -c SCRIPT` (options may join: -ec, -xc), when it is a
+// literal word; null otherwise.
+const shell::Word* inline_script(const RunCommandView& command) {
+  const ShellArgs& args = command.args;
+  if (!is_shell_name(args.name())) return nullptr;
+  bool c_option = false;
+  for (std::size_t i = args.first + 1; i < args.values.size(); ++i) {
+    const std::string& value = args.values[i];
+    if (value.starts_with("--")) continue; // --norc, --login, ...
+    if (value.starts_with('-') || value.starts_with('+')) {
+      c_option = c_option || value.find('c') != std::string::npos;
+      if (value.ends_with('o') || value.ends_with('O')) ++i; // -o pipefail
+      continue;
+    }
+    const shell::Word* word = args.words[i];
+    return c_option && word != nullptr && word->literal() ? word : nullptr;
+  }
+  return nullptr;
+}
+
 // Adds a piece and its commands, and after each shell that reads a
-// here-document as its script, that script's commands (to `depth` levels).
+// here-document as its script, or runs `-c SCRIPT`, that script's commands
+// (to `depth` levels).
 void add_piece(RunView& view, const LintContext& context, const std::string& text, std::size_t start,
                bool strip_tabs, int depth) {
   view.pieces.push_back(std::make_unique<RunPiece>(context, text, start, view.run->where, strip_tabs));
   const RunPiece& piece = *view.pieces.back();
   for (std::size_t i = 0; i < piece.flat.size(); ++i) {
     view.commands.push_back(RunCommandView{&piece, i, read_args(*piece.flat[i].command)});
-    const shell::Redirect* heredoc = depth < 4 ? stdin_script(view.commands.back()) : nullptr;
-    if (heredoc == nullptr) continue;
-    add_piece(view, context, *heredoc->heredoc, piece.map.file_offset(heredoc->heredoc_begin), heredoc->op == "<<-",
-              depth + 1);
+    if (depth >= 4) continue;
+    if (const shell::Redirect* heredoc = stdin_script(view.commands.back())) {
+      add_piece(view, context, *heredoc->heredoc, piece.map.file_offset(heredoc->heredoc_begin),
+                heredoc->op == "<<-", depth + 1);
+    } else if (const shell::Word* script = inline_script(view.commands.back())) {
+      // Quoted, the script starts after the quote; ranges that do not match map to the RUN.
+      const bool quoted = script->text.starts_with('\'') || script->text.starts_with('"');
+      const std::size_t script_start = piece.map.file_offset(script->begin + (quoted ? 1 : 0));
+      if (script_start != std::string::npos) add_piece(view, context, script->value(), script_start, false, depth + 1);
+    }
   }
 }
 

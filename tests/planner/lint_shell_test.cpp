@@ -57,6 +57,15 @@ TEST(LintShell, HeredocsAShellReadsAsItsScript) {
             Ranges{});
 }
 
+TEST(LintShell, TheScriptOfShDashCIsRead) {
+  EXPECT_EQ(found("RUN sh -c 'apt-get install curl'\n", "apt-unpinned"), Ranges{"2:28-2:32"});
+  EXPECT_EQ(found("RUN bash -ec \"sudo true\"\n", "sudo"), Ranges{"2:15-2:19"});
+  EXPECT_EQ(found("RUN sh -c 'curl -fsSL https://get.example.invalid/i | sh'\n", "pipe-to-shell").size(), 1u);
+  // Without -c the word is a script file, and a script that is not literal cannot be read.
+  EXPECT_EQ(found("RUN sh 'sudo true'\n", "sudo"), Ranges{});
+  EXPECT_EQ(found("RUN sh -c \"$CMD sudo true\"\n", "sudo"), Ranges{});
+}
+
 TEST(LintShell, HeredocsThatAreNotScriptsAreNotRead) {
   EXPECT_EQ(found("RUN python3 <<EOF\nsudo = 1\nEOF\n", "sudo"), Ranges{});
   EXPECT_EQ(found("RUN <<EOF cat > /etc/x.sh\nsudo true\nEOF\n", "sudo"), Ranges{});
