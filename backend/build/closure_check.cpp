@@ -16,7 +16,6 @@ namespace distill::backend::build {
 
 namespace {
 
-constexpr std::string_view k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 // Where ld.so looks after RPATH/RUNPATH and ld.so.conf on Debian and Ubuntu.
 constexpr std::string_view k_default_lib_dirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
@@ -215,7 +214,7 @@ private:
           name.starts_with('/') ? name : (m_config.working_dir.empty() ? "/" : m_config.working_dir) + "/" + name;
       return existing_file(path);
     }
-    const auto path_value = oci::env_value(m_config.env, "PATH").value_or(std::string(k_default_path));
+    const auto path_value = oci::env_value(m_config.env, "PATH").value_or(std::string(oci::k_default_path));
     for (const auto& dir : split(path_value, ':')) {
       if (auto found = existing_file(dir + "/" + name)) {
         return found;

@@ -2,9 +2,11 @@
 
 #include "backend/deb/deb_reader.hpp"
 #include "backend/deb/usrmerge.hpp"
+#include "backend/oci/image_config.hpp"
 
 #include <algorithm>
 #include <map>
+#include <ranges>
 #include <set>
 
 #include <fmt/format.h>
@@ -13,11 +15,7 @@ namespace distill::backend::build {
 
 namespace {
 
-// The directories a program name is looked up in (the image's default PATH)
-// and those the dynamic loader searches by default.
-constexpr std::string_view k_program_dirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-                                               "/usr/bin", "/sbin", "/bin"};
-
+// The directories the dynamic loader searches by default.
 bool library_dir(std::string_view dir) {
   if (dir == "/usr/lib" || dir == "/usr/lib64" || dir == "/usr/lib32" || dir == "/lib" || dir == "/lib64") {
     return true;
@@ -39,8 +37,9 @@ std::vector<std::string> wanted_paths(const ClosureProblem& problem, bool merged
   if (problem.missing.starts_with('/')) {
     add(problem.missing);
   } else if (problem.why != "DT_NEEDED" && problem.missing.find('/') == std::string::npos) {
-    for (std::string_view dir : k_program_dirs) {
-      add(fmt::format("{}/{}", dir, problem.missing));
+    // A program name is looked up in the image's default PATH.
+    for (const auto dir : std::views::split(oci::k_default_path, ':')) {
+      add(fmt::format("{}/{}", std::string_view(dir.begin(), dir.end()), problem.missing));
     }
   }
   return out;

@@ -27,8 +27,6 @@ namespace distill::backend::build {
 
 namespace {
 
-constexpr const char* k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
 template <typename T>
 const planner::Ranges& ranges_of(const T& op) {
   return op.where;
@@ -294,7 +292,7 @@ private:
   support::Result<void> start(const planner::Stage& stage) {
     m_built.config.created = created();
     if (std::holds_alternative<planner::ScratchBase>(stage.base.kind)) {
-      m_built.config.env = {fmt::format("PATH={}", k_default_path)};
+      m_built.config.env = {fmt::format("PATH={}", oci::k_default_path)};
       m_built.config.working_dir = "/";
       return {};
     }
@@ -376,7 +374,7 @@ private:
       m_built.layer_trees.push_back(nullptr);
     }
     if (!oci::env_value(m_built.config.env, "PATH")) {
-      oci::set_env(m_built.config.env, "PATH", k_default_path);
+      oci::set_env(m_built.config.env, "PATH", oci::k_default_path);
     }
     return {};
   }
@@ -408,7 +406,7 @@ private:
       ++index;
     }
     if (!oci::env_value(m_built.config.env, "PATH")) {
-      oci::set_env(m_built.config.env, "PATH", k_default_path);
+      oci::set_env(m_built.config.env, "PATH", oci::k_default_path);
     }
     return {};
   }
@@ -435,7 +433,7 @@ private:
     if (locked == nullptr) {
       return support::fail("no locked packages for FROM {}", base.reference);
     }
-    m_built.config.env = {fmt::format("PATH={}", k_default_path)};
+    m_built.config.env = {fmt::format("PATH={}", oci::k_default_path)};
     m_built.config.cmd = {"bash"};
     m_built.annotations["org.opencontainers.image.base.name"] = base.reference;
     m_in.log(fmt::format("base {}: {} packages", base.reference, locked->base.size()));
@@ -616,7 +614,6 @@ private:
 
   support::Result<void> copy_step(const planner::Copy& op, const std::string& created_by) {
     CopyInputs inputs;
-    inputs.rootfs = &m_built.rootfs;
     inputs.epoch = m_in.epoch;
     inputs.download = [this](const std::string& url, const std::string& checksum) {
       m_in.log(fmt::format("download {}", url));
@@ -764,11 +761,7 @@ private:
           }
           fs::Tree layer;
           if ((*below)->find(workdir->path) == nullptr) {
-            // A scratch copy: the layer is applied to the files when they are read.
-            fs::Tree scratch;
-            auto made = apply_file_op(planner::Mkdir{workdir->path, 0755, true, workdir->where}, scratch,
-                                      layer, m_in.epoch);
-            if (!made) {
+            if (auto made = layer.add(workdir->path, fs::make_directory(0755, m_in.epoch)); !made) {
               return std::unexpected(made.error());
             }
           }

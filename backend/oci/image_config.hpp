@@ -79,6 +79,10 @@ support::Result<ImageConfig> parse_image_config(std::string_view json);
 
 // The value of `key` in an "ENV"-style list, if set.
 std::optional<std::string> env_value(const std::vector<std::string>& env, std::string_view key);
+// The PATH of an image whose base sets none, as BuildKit writes it (and the
+// one a RUN, a program lookup or a script's commands fall back to).
+inline constexpr std::string_view k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 // Sets `key` in the list, replacing an existing entry in place (as ENV does).
 void set_env(std::vector<std::string>& env, std::string_view key, std::string_view value);
 

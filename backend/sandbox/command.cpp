@@ -1,5 +1,7 @@
 #include "backend/sandbox/command.hpp"
 
+#include "backend/oci/image_config.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -89,7 +91,7 @@ std::vector<std::string> build_env(const planner::Run& run, const std::string& h
   }
   if (!values.contains("PATH")) {
     keys.push_back("PATH");
-    values["PATH"] = k_default_path;
+    values["PATH"] = oci::k_default_path;
   }
   if (!values.contains("HOME")) {
     keys.push_back("HOME");

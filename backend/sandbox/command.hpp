@@ -13,9 +13,6 @@
 
 namespace distill::backend::sandbox {
 
-inline constexpr const char* k_default_path =
-    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
 struct Command {
   std::vector<std::string> argv;
   // A "#!" heredoc run as a program: written to /dev/pipes/<name>, mode 0755.

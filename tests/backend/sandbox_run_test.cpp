@@ -3,6 +3,7 @@
 
 #include "sandbox_fixture.hpp"
 
+#include "backend/oci/image_config.hpp"
 #include "backend/sandbox/command.hpp"
 #include "backend/sandbox/user_db.hpp"
 
@@ -19,7 +20,7 @@ TEST_F(SandboxRun, EnvHasTheStepsVariablesAndTheDefaultPath) {
   auto result = run(step);
   ASSERT_TRUE(result) << result.error().message << "\n" << m_output;
   EXPECT_EQ(content_of(result->layer, "/env.txt"),
-            std::string("bar baz|") + sb::k_default_path + "|/root|distill\n");
+            std::string("bar baz|") + std::string(distill::backend::oci::k_default_path) + "|/root|distill\n");
 }
 
 TEST_F(SandboxRun, UserAndWorkdirAreApplied) {
